@@ -1,0 +1,15 @@
+//! Serap's schema, as an ordered list of sea-orm migrations. The server runs `Migrator::up` at start;
+//! the `serap-migrate` binary runs them by hand.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_outbox;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_outbox::Migration)]
+    }
+}

@@ -1,0 +1,236 @@
+//! The built web client (Trunk's dist/), loaded once per process and precompressed (brotli and gzip).
+//! Hashed file names (`name-<16 hex>.ext`) are cached as immutable; `index.html` is revalidated; any other
+//! path that is not a file gets `index.html` (SPA fallback) so client routes work on reload.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use anyhow::Context;
+use bytes::Bytes;
+use warp::http::StatusCode;
+use warp::http::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, ETAG, HeaderValue, VARY};
+use warp::reply::Response;
+
+pub struct Asset {
+    pub content_type: &'static str,
+    pub raw: Bytes,
+    pub gzip: Option<Bytes>,
+    pub brotli: Option<Bytes>,
+    pub etag: String,
+    pub immutable: bool,
+}
+
+#[derive(Default)]
+pub struct Assets {
+    files: HashMap<String, Asset>,
+}
+
+impl Assets {
+    /// Loads `dir`, sharing one copy per directory within the process (compression costs a second or two).
+    /// A missing directory gives an empty set: the API works and pages say the client is not built.
+    pub fn load(dir: &Path) -> anyhow::Result<Arc<Assets>> {
+        static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Assets>>>> = OnceLock::new();
+        let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(found.clone());
+        }
+        let mut assets = Assets::default();
+        if dir.is_dir() {
+            assets.read_dir(dir, dir)?;
+        } else {
+            tracing::warn!(dir = %dir.display(), "web client not built: pages are unavailable");
+        }
+        let assets = Arc::new(assets);
+        cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, assets.clone());
+        Ok(assets)
+    }
+
+    fn read_dir(&mut self, root: &Path, dir: &Path) -> anyhow::Result<()> {
+        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                self.read_dir(root, &path)?;
+                continue;
+            }
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let raw =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            self.files.insert(rel.clone(), Asset::new(&rel, raw));
+        }
+        Ok(())
+    }
+
+    pub fn is_built(&self) -> bool {
+        self.files.contains_key("index.html")
+    }
+
+    pub fn file_names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// The asset for a request path: the file itself, or `index.html` for extension-less paths.
+    pub fn lookup(&self, path: &str) -> Option<&Asset> {
+        let rel = path.trim_start_matches('/');
+        if let Some(asset) = self.files.get(rel) {
+            return Some(asset);
+        }
+        let last = rel.rsplit('/').next().unwrap_or("");
+        if last.contains('.') {
+            None
+        } else {
+            self.files.get("index.html")
+        }
+    }
+}
+
+impl Asset {
+    fn new(name: &str, raw: Vec<u8>) -> Asset {
+        let content_type = content_type(name);
+        let compressible = raw.len() > 256
+            && (content_type.starts_with("text/")
+                || content_type.contains("javascript")
+                || content_type.contains("json")
+                || content_type.contains("wasm")
+                || content_type.contains("svg"));
+        let crc = {
+            let mut crc = flate2::Crc::new();
+            crc.update(&raw);
+            crc.sum()
+        };
+        let (gzip, brotli) = if compressible {
+            (Some(gzip(&raw)), Some(brotli(&raw)))
+        } else {
+            (None, None)
+        };
+        Asset {
+            content_type,
+            etag: format!("\"{:08x}-{:x}\"", crc, raw.len()),
+            immutable: is_hashed(name),
+            raw: Bytes::from(raw),
+            gzip,
+            brotli,
+        }
+    }
+
+    /// The response for a GET, honouring `Accept-Encoding` and `If-None-Match`.
+    pub fn reply(&self, accept_encoding: Option<&str>, if_none_match: Option<&str>) -> Response {
+        let cache = if self.immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        let mut builder = warp::http::Response::builder()
+            .header(ETAG, &self.etag)
+            .header(CACHE_CONTROL, cache)
+            .header(VARY, "Accept-Encoding");
+        if if_none_match.is_some_and(|tags| tags.split(',').any(|t| t.trim() == self.etag)) {
+            return builder
+                .status(StatusCode::NOT_MODIFIED)
+                .body(Bytes::new().into())
+                .unwrap_or_default();
+        }
+        let accepts = |coding: &str| {
+            accept_encoding.is_some_and(|header| {
+                header.split(',').any(|part| {
+                    let mut pieces = part.split(';');
+                    let name = pieces.next().unwrap_or("").trim();
+                    let refused = pieces.any(|p| p.trim().replace(' ', "") == "q=0");
+                    name.eq_ignore_ascii_case(coding) && !refused
+                })
+            })
+        };
+        let body = match (&self.brotli, &self.gzip) {
+            (Some(br), _) if accepts("br") => {
+                builder = builder.header(CONTENT_ENCODING, HeaderValue::from_static("br"));
+                br.clone()
+            }
+            (_, Some(gz)) if accepts("gzip") => {
+                builder = builder.header(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                gz.clone()
+            }
+            _ => self.raw.clone(),
+        };
+        builder
+            .header(CONTENT_TYPE, self.content_type)
+            .body(body.into())
+            .unwrap_or_default()
+    }
+}
+
+fn gzip(raw: &[u8]) -> Bytes {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(raw).expect("writing to memory");
+    Bytes::from(encoder.finish().expect("writing to memory"))
+}
+
+fn brotli(raw: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        writer.write_all(raw).expect("writing to memory");
+    }
+    Bytes::from(out)
+}
+
+/// Trunk names hashed assets `stem-<16 hex digits>.ext`.
+fn is_hashed(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+fn content_type(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_trunk_hashes() {
+        assert!(is_hashed("web-client-0a1b2c3d4e5f6789_bg.wasm"));
+        assert!(is_hashed("web-client-0a1b2c3d4e5f6789.js"));
+        assert!(is_hashed("styles-0123456789abcdef.css"));
+        assert!(!is_hashed("index.html"));
+    }
+
+    #[test]
+    fn negotiates_encoding_and_etag() {
+        let asset = Asset::new("app.js", "console.log('serap');\n".repeat(40).into_bytes());
+        let br = asset.reply(Some("gzip, deflate, br"), None);
+        assert_eq!(br.headers()[CONTENT_ENCODING], "br");
+        let gz = asset.reply(Some("gzip"), None);
+        assert_eq!(gz.headers()[CONTENT_ENCODING], "gzip");
+        let plain = asset.reply(Some("br;q=0"), None);
+        assert!(plain.headers().get(CONTENT_ENCODING).is_none());
+        let cached = asset.reply(None, Some(&asset.etag));
+        assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
+    }
+}

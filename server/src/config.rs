@@ -1,0 +1,156 @@
+//! Configuration from environment variables, each with a default (see README "Configuration").
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `SERAP_BIND`, default `127.0.0.1:8080`; port 0 picks a free port.
+    pub bind: SocketAddr,
+    /// `SERAP_DATA_DIR`, default `./data`: SQLite file, file outbox, generated secrets.
+    pub data_dir: PathBuf,
+    /// `SERAP_DATABASE_URL`, default `sqlite://<data dir>/serap.db?mode=rwc`.
+    pub database_url: String,
+    /// `SERAP_REDIS_URL`: when set, the event bus and rate limiter are shared through Redis.
+    pub redis_url: Option<String>,
+    /// `SERAP_REDIS_PREFIX`, default `serap`: namespace of every Redis key and channel.
+    pub redis_prefix: String,
+    /// `SERAP_SMTP_URL` (e.g. `smtp://127.0.0.1:2525`, `smtps://user:pass@host`): when unset, mail is written
+    /// as .eml files to `<data dir>/outbox`.
+    pub smtp_url: Option<String>,
+    /// `SERAP_MAIL_FROM`, default `Serap BKPSDM Kota Serang <serap@localhost>`.
+    pub mail_from: String,
+    /// `SERAP_BASE_URL`: the public URL used in emails; default `http://<bind>`.
+    pub base_url: String,
+    /// `SERAP_DIST_DIR`, default `web-client/dist`: the built web client.
+    pub dist_dir: PathBuf,
+    /// `SERAP_MAX_BODY_BYTES`, default 262144: larger request bodies get 413.
+    pub max_body_bytes: u64,
+    /// `SERAP_ADMIN_TOKEN`: bearer token for admin endpoints; when unset one is generated into
+    /// `<data dir>/admin-token` at first start.
+    pub admin_token: Option<String>,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        Settings::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Builds settings from any variable source (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let bind: SocketAddr = parse(&get, "SERAP_BIND", "127.0.0.1:8080")?;
+        let data_dir = PathBuf::from(get("SERAP_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = get("SERAP_DATABASE_URL")
+            .unwrap_or_else(|| format!("sqlite://{}/serap.db?mode=rwc", data_dir.display()));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError {
+                var: "SERAP_DATABASE_URL",
+                message: "must start with sqlite:, postgres:// or postgresql://".into(),
+            });
+        }
+        let redis_url = get("SERAP_REDIS_URL");
+        if let Some(url) = &redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            return Err(ConfigError {
+                var: "SERAP_REDIS_URL",
+                message: "must start with redis:// or rediss://".into(),
+            });
+        }
+        let smtp_url = get("SERAP_SMTP_URL");
+        if let Some(url) = &smtp_url
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(ConfigError {
+                var: "SERAP_SMTP_URL",
+                message: "must start with smtp:// or smtps://".into(),
+            });
+        }
+        let base_url = get("SERAP_BASE_URL")
+            .unwrap_or_else(|| format!("http://{bind}"))
+            .trim_end_matches('/')
+            .to_string();
+        Ok(Settings {
+            bind,
+            data_dir,
+            database_url,
+            redis_url,
+            redis_prefix: get("SERAP_REDIS_PREFIX").unwrap_or_else(|| "serap".into()),
+            smtp_url,
+            mail_from: get("SERAP_MAIL_FROM")
+                .unwrap_or_else(|| "Serap BKPSDM Kota Serang <serap@localhost>".into()),
+            base_url,
+            dist_dir: PathBuf::from(
+                get("SERAP_DIST_DIR").unwrap_or_else(|| "web-client/dist".into()),
+            ),
+            max_body_bytes: parse(&get, "SERAP_MAX_BODY_BYTES", "262144")?,
+            admin_token: get("SERAP_ADMIN_TOKEN"),
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn parse<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    let raw = get(var).unwrap_or_else(|| default.to_string());
+    raw.trim().parse().map_err(|e: T::Err| ConfigError {
+        var,
+        message: format!("cannot parse {raw:?}: {e}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_mode() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url, "sqlite://./data/serap.db?mode=rwc");
+        assert!(s.redis_url.is_none() && s.smtp_url.is_none());
+        assert_eq!(s.base_url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn rejects_bad_values_naming_the_variable() {
+        for (var, value) in [
+            ("SERAP_BIND", "localhost"),
+            ("SERAP_DATABASE_URL", "mysql://x"),
+            ("SERAP_REDIS_URL", "http://x"),
+            ("SERAP_SMTP_URL", "imap://x"),
+            ("SERAP_MAX_BODY_BYTES", "lots"),
+        ] {
+            let err = settings(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The Serap server as a library: `startup::Application` builds and runs it (the binary and the
+//! integration tests both go through it).
+
+pub mod assets;
+pub mod bus;
+pub mod config;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod mail;
+pub mod metrics;
+pub mod openapi;
+pub mod outbox;
+pub mod ratelimit;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod time;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,0 +1,91 @@
+//! The OpenAPI 3 document at `/api/v1/openapi.json`, generated from the handlers' `#[utoipa::path]`
+//! annotations and the shared wire types. A test checks it against the route registry (`routes::registered`).
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use warp::filters::BoxedFilter;
+use warp::reply::Response;
+use warp::{Filter, Reply};
+
+use crate::endpoint;
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Serap API",
+        description = "Survei dan umpan balik ASN Kota Serang / Survey and feedback service for the civil servants of Kota Serang. Every error has the shape {\"error\": {\"code\", \"message\", \"fields\": [{\"path\", \"message\"}]}}."
+    ),
+    paths(
+        routes::health::healthz,
+        routes::health::readyz,
+        routes::health::metrics,
+        routes::meta::get_meta,
+        routes::admin::send_test_email,
+        openapi_json,
+    ),
+    components(schemas(serap_shared::error::ErrorBody, serap_shared::error::FieldError)),
+    modifiers(&AdminToken)
+)]
+pub struct ApiDoc;
+
+struct AdminToken;
+
+impl Modify for AdminToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "admin_token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+pub fn routes() -> BoxedFilter<(Response,)> {
+    let document = ApiDoc::openapi()
+        .to_json()
+        .expect("the OpenAPI document serialises");
+    endpoint!(get, "api" / "v1" / "openapi.json")
+        .map(move || openapi_json(document.clone()))
+        .boxed()
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "OpenAPI 3 document", content_type = "application/json")))]
+pub fn openapi_json(document: String) -> Response {
+    warp::reply::with_header(document, "content-type", "application/json").into_response()
+}
+
+/// Every documented operation as `(METHOD, /path/{})`, comparable with `routes::registered()`.
+pub fn documented() -> Vec<(String, String)> {
+    let doc = ApiDoc::openapi();
+    let mut out = Vec::new();
+    for (path, item) in doc.paths.paths.iter() {
+        let shape: String = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                if s.starts_with('{') {
+                    "/{}".to_string()
+                } else {
+                    format!("/{s}")
+                }
+            })
+            .collect();
+        let methods = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ];
+        for (method, present) in methods {
+            if present {
+                out.push((method.to_string(), shape.clone()));
+            }
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,255 @@
+//! HTTP routes. Each resource module owns its routes (`routes(state) -> BoxedFilter`), composed once in
+//! `all`. Every endpoint's path and method are declared with `endpoint!`, which also records them so a test
+//! can check that the OpenAPI document describes every route the server serves.
+
+use std::collections::BTreeSet;
+use std::convert::Infallible;
+use std::sync::Mutex;
+
+use futures::StreamExt;
+use serap_shared::error::FieldError;
+use serde::de::DeserializeOwned;
+use warp::http::header::{HeaderMap, HeaderName, HeaderValue};
+use warp::{Filter, Rejection};
+
+use crate::error::{ApiError, handle_rejection};
+use crate::state::AppState;
+
+pub mod admin;
+pub mod health;
+pub mod meta;
+pub mod pages;
+
+/// `endpoint!(get, "api" / "v1" / "waves" / Uuid)`: the filter matching that path (exactly) and method,
+/// recorded in the route registry. Path first, method second: a known path with the wrong method is a
+/// 405, an unknown path a 404.
+#[macro_export]
+macro_rules! endpoint {
+    ($method:ident, $($path:tt)+) => {{
+        $crate::routes::register(stringify!($method), stringify!($($path)+));
+        warp::path!($($path)+).and(warp::$method())
+    }};
+}
+
+static REGISTERED: Mutex<BTreeSet<(String, String)>> = Mutex::new(BTreeSet::new());
+
+/// Records a route as `("GET", "/api/v1/waves/{}")`. Called by `endpoint!`.
+pub fn register(method: &str, path_tokens: &str) {
+    let path: String = path_tokens
+        .split('/')
+        .map(|piece| {
+            let piece = piece.trim();
+            match piece.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+                Some(literal) => format!("/{literal}"),
+                None => "/{}".to_string(),
+            }
+        })
+        .collect();
+    REGISTERED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert((method.to_ascii_uppercase(), path));
+}
+
+/// Every route built so far in this process, as `(METHOD, /path/{})`.
+pub fn registered() -> Vec<(String, String)> {
+    REGISTERED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .cloned()
+        .collect()
+}
+
+/// The whole application: every resource, the web client as fallback, errors in the one JSON shape,
+/// metrics and a log line per request (route shape only), and security headers on every response.
+pub fn app(
+    state: AppState,
+) -> impl Filter<Extract = (impl warp::Reply,), Error = Infallible> + Clone + Send + Sync + 'static
+{
+    let metrics = state.metrics.clone();
+    let log = warp::log::custom(move |info| {
+        let route = crate::metrics::route_label(info.path());
+        let status = info.status().as_u16();
+        let seconds = info.elapsed().as_secs_f64();
+        metrics.observe(info.method().as_str(), info.path(), status, seconds);
+        tracing::info!(
+            method = %info.method(),
+            route,
+            status,
+            ms = (seconds * 1000.0).round(),
+            "request"
+        );
+    });
+    health::routes(state.clone())
+        .or(meta::routes(state.clone()))
+        .unify()
+        .or(admin::routes(state.clone()))
+        .unify()
+        .or(crate::openapi::routes())
+        .unify()
+        .or(pages::routes(state))
+        .unify()
+        .recover(handle_rejection)
+        .unify()
+        .with(warp::reply::with::headers(security_headers()))
+        .with(log)
+}
+
+fn security_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "same-origin"),
+        ("x-frame-options", "DENY"),
+    ] {
+        headers.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    headers
+}
+
+/// Passes the state to a handler.
+pub fn with_state(
+    state: AppState,
+) -> impl Filter<Extract = (AppState,), Error = Infallible> + Clone {
+    warp::any().map(move || state.clone())
+}
+
+/// A JSON body of at most `limit` bytes, with or without Content-Length (chunked uploads are capped as
+/// they stream in). Oversized bodies are a 413; malformed JSON a 400; JSON of the wrong shape a 422 naming
+/// the field at fault.
+pub fn json_body<T: DeserializeOwned + Send>(
+    limit: u64,
+) -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
+    warp::header::optional::<u64>("content-length")
+        .and(warp::body::stream())
+        .and_then(move |length: Option<u64>, body| async move {
+            if length.is_some_and(|n| n > limit) {
+                return Err(warp::reject::custom(ApiError::PayloadTooLarge));
+            }
+            let bytes = read_capped(body, limit)
+                .await
+                .map_err(warp::reject::custom)?;
+            parse_json(&bytes).map_err(warp::reject::custom)
+        })
+}
+
+async fn read_capped<S, B>(body: S, limit: u64) -> Result<Vec<u8>, ApiError>
+where
+    S: futures::Stream<Item = Result<B, warp::Error>>,
+    B: warp::Buf,
+{
+    let mut body = std::pin::pin!(body);
+    let mut out = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let mut chunk = chunk.map_err(|e| ApiError::BadRequest {
+            message: format!("Isi permintaan terputus / Request body interrupted: {e}"),
+            fields: vec![FieldError::new("$", "incomplete body")],
+        })?;
+        if out.len() as u64 + chunk.remaining() as u64 > limit {
+            return Err(ApiError::PayloadTooLarge);
+        }
+        while chunk.has_remaining() {
+            let piece = chunk.chunk();
+            out.extend_from_slice(piece);
+            let n = piece.len();
+            chunk.advance(n);
+        }
+    }
+    Ok(out)
+}
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        let path = match err.path().to_string() {
+            p if p == "." || p.is_empty() => "$".to_string(),
+            p => p,
+        };
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => ApiError::Unprocessable {
+                message: "Data tidak sesuai format / Data does not match the expected shape".into(),
+                fields: vec![FieldError::new(path, strip_position(&inner.to_string()))],
+            },
+            _ => malformed(&inner),
+        }
+    })?;
+    deserializer.end().map_err(|err| malformed(&err))?;
+    Ok(value)
+}
+
+fn malformed(err: &serde_json::Error) -> ApiError {
+    ApiError::BadRequest {
+        message: "JSON tidak valid / Malformed JSON".into(),
+        fields: vec![FieldError::new("$", err.to_string())],
+    }
+}
+
+/// serde_json appends " at line 1 column 17"; the path already says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// `Authorization: Bearer <admin token>` or a 401. Accounts replace this bootstrap token later.
+pub fn require_admin(state: &AppState, authorization: Option<&str>) -> Result<(), ApiError> {
+    let presented = authorization
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    let expected = state.admin_token.as_bytes();
+    let matches = presented.len() == expected.len()
+        && presented
+            .bytes()
+            .zip(expected)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if matches && !expected.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Unauthorized)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        items: Vec<u8>,
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let err = parse_json::<Body>(br#"{"name": "x", "items": [1, "two"]}"#).unwrap_err();
+        let body = err.body();
+        assert_eq!(err.status(), 422);
+        assert_eq!(body.error.fields[0].path, "items[1]");
+
+        let err = parse_json::<Body>(br#"{"name": "x", "#).unwrap_err();
+        assert_eq!(err.status(), 400);
+
+        let err = parse_json::<Body>(br#"{"name": "x", "items": []} trailing"#).unwrap_err();
+        assert_eq!(err.status(), 400);
+
+        let err = parse_json::<Body>(br#"{"items": []}"#).unwrap_err();
+        assert_eq!(err.status(), 422);
+        assert_eq!(err.body().error.fields[0].path, "$");
+    }
+
+    #[test]
+    fn registers_route_shapes() {
+        register("get", r#""api" / "v1" / "things" / Uuid / "parts""#);
+        assert!(registered().contains(&("GET".into(), "/api/v1/things/{}/parts".into())));
+    }
+}

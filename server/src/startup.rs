@@ -1,0 +1,188 @@
+//! Building and running the application: `Application::build` connects and binds (port 0 works and
+//! `port()` tells which port was taken); `run_until_stopped` serves until the shutdown future completes,
+//! then stops the background workers.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use lettre::message::Mailbox;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::assets::Assets;
+use crate::bus::{EventBus, InProcessBus, RedisBus};
+use crate::config::Settings;
+use crate::mail::{FileMailer, Mailer, SmtpMailer};
+use crate::metrics::Metrics;
+use crate::outbox::Dispatcher;
+use crate::ratelimit::{MemoryRateLimiter, RateLimiter, RedisRateLimiter};
+use crate::state::AppState;
+
+/// How long open connections (e.g. live streams) may keep a stopping server alive.
+const DRAIN: Duration = Duration::from_secs(10);
+
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = crate::db::connect(&settings).await?;
+        let (bus, limiter): (Arc<dyn EventBus>, Arc<dyn RateLimiter>) = match &settings.redis_url {
+            Some(url) => {
+                let client = redis::Client::open(url.as_str()).context("SERAP_REDIS_URL")?;
+                // Lazy and bounded: a Redis outage slows nothing down and heals by itself.
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(Duration::from_secs(1)))
+                    .set_response_timeout(Some(Duration::from_secs(1)))
+                    .set_number_of_retries(1);
+                let connection = ConnectionManager::new_lazy_with_config(client.clone(), config)
+                    .context("setting up the Redis connection")?;
+                (
+                    RedisBus::new(client, connection.clone(), &settings.redis_prefix),
+                    Arc::new(RedisRateLimiter::new(connection, &settings.redis_prefix)),
+                )
+            }
+            None => (
+                Arc::new(InProcessBus::new()),
+                Arc::new(MemoryRateLimiter::new()),
+            ),
+        };
+        let from: Mailbox = settings
+            .mail_from
+            .parse()
+            .context("SERAP_MAIL_FROM is not a valid mailbox")?;
+        let mailer: Arc<dyn Mailer> = match &settings.smtp_url {
+            Some(url) => Arc::new(SmtpMailer::new(url, from)?),
+            None => Arc::new(FileMailer::new(settings.data_dir.join("outbox"), from)?),
+        };
+        let dist = settings.dist_dir.clone();
+        let assets = tokio::task::spawn_blocking(move || Assets::load(&dist))
+            .await
+            .context("loading the web client")??;
+        let admin_token = admin_token(&settings)?;
+        let listener = TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("cannot listen on {} (SERAP_BIND)", settings.bind))?;
+        let address = listener.local_addr()?;
+        let state = AppState {
+            settings: Arc::new(settings),
+            db,
+            bus,
+            limiter,
+            mailer,
+            metrics: Metrics::new(),
+            assets,
+            outbox_wake: Arc::new(Notify::new()),
+            admin_token: admin_token.into(),
+        };
+        Ok(Application {
+            listener,
+            address,
+            state,
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then drains connections (at most 10 s) and stops the workers.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let dispatcher = Dispatcher::new(
+            self.state.db.clone(),
+            self.state.mailer.clone(),
+            self.state.outbox_wake.clone(),
+        );
+        let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));
+
+        let mut stopping = stop_rx.clone();
+        let server = warp::serve(crate::routes::app(self.state.clone()))
+            .incoming(self.listener)
+            .graceful(async move {
+                let _ = stopping.wait_for(|stop| *stop).await;
+            })
+            .run();
+        let mut drained = stop_rx;
+        tokio::pin!(server);
+        tokio::select! {
+            () = &mut server => {}
+            () = shutdown => {
+                tracing::info!("shutting down");
+                let _ = stop_tx.send(true);
+                let deadline = async {
+                    let _ = drained.wait_for(|stop| *stop).await;
+                    tokio::time::sleep(DRAIN).await;
+                };
+                tokio::select! {
+                    () = &mut server => {}
+                    () = deadline => tracing::warn!("connections still open after the drain period; closing"),
+                }
+            }
+        }
+        let _ = stop_tx.send(true);
+        workers.await.context("outbox dispatcher")?;
+        self.state.db.clone().close().await.ok();
+        Ok(())
+    }
+}
+
+/// The bootstrap admin token: `SERAP_ADMIN_TOKEN`, or one generated once into `<data dir>/admin-token`.
+fn admin_token(settings: &Settings) -> anyhow::Result<String> {
+    if let Some(token) = &settings.admin_token {
+        return Ok(token.clone());
+    }
+    let path = settings.data_dir.join("admin-token");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_string();
+        if !existing.is_empty() {
+            return Ok(existing);
+        }
+    }
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
+    let token = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    write_private(&path, &token).with_context(|| format!("writing {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated the bootstrap admin token");
+    Ok(token)
+}
+
+#[cfg(unix)]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}

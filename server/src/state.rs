@@ -1,0 +1,46 @@
+//! Shared application state handed to every handler.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+
+use crate::assets::Assets;
+use crate::bus::EventBus;
+use crate::config::Settings;
+use crate::mail::Mailer;
+use crate::metrics::Metrics;
+use crate::ratelimit::RateLimiter;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: DatabaseConnection,
+    pub bus: Arc<dyn EventBus>,
+    pub limiter: Arc<dyn RateLimiter>,
+    pub mailer: Arc<dyn Mailer>,
+    pub metrics: Metrics,
+    pub assets: Arc<Assets>,
+    /// Wakes the outbox dispatcher after a message is queued.
+    pub outbox_wake: Arc<Notify>,
+    /// Bearer token that grants admin rights on admin endpoints.
+    pub admin_token: Arc<str>,
+}
+
+impl AppState {
+    /// The host part of Message-Ids and links: the host of the public base URL.
+    pub fn mail_domain(&self) -> String {
+        let rest = self
+            .settings
+            .base_url
+            .split("://")
+            .nth(1)
+            .unwrap_or("localhost");
+        let host = rest.split(['/', ':']).next().unwrap_or("localhost");
+        if host.is_empty() {
+            "localhost".into()
+        } else {
+            host.into()
+        }
+    }
+}

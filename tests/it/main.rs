@@ -1,0 +1,13 @@
+//! Serap's one integration-test binary: the real server on port 0, SQLite and PostgreSQL, Redis, a real
+//! SMTP server and headless Chromium. Services come from `SERAP_TEST_DATABASE_URL` and
+//! `SERAP_TEST_REDIS_URL`; under `CI=true` a missing service fails the test instead of skipping it.
+
+mod helpers;
+
+mod browser;
+mod bus_and_limits;
+mod errors;
+mod health;
+mod mail;
+mod openapi;
+mod static_files;

@@ -1,0 +1,3 @@
+//! Talking to the Serap API.
+
+pub mod api;
