@@ -57,3 +57,42 @@ build_client() {
   say "building the web client"
   (cd "$ROOT" && quietly trunk build --release)
 }
+
+ensure_test_tools() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing chromium and chromium-driver"
+    export DEBIAN_FRONTEND=noninteractive
+    quietly as_root apt-get install -y -q chromium chromium-driver \
+      || { quietly as_root apt-get update -q && quietly as_root apt-get install -y -q chromium chromium-driver; }
+  fi
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd (the SMTP server the tests send to)"
+    quietly python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
+  fi
+}
+
+# Reachable on 127.0.0.1:<port>?
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for_port() {
+  local port=$1 what=$2
+  for _ in $(seq 1 60); do
+    listening "$port" && return 0
+    sleep 0.5
+  done
+  say "$what is not reachable on 127.0.0.1:$port"
+  return 1
+}
+
+ensure_services() {
+  if ! listening 5432; then
+    say "starting PostgreSQL"
+    quietly as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
+  fi
+  if ! listening 6379; then
+    say "starting Redis"
+    quietly as_root redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  fi
+  wait_for_port 5432 PostgreSQL
+  wait_for_port 6379 Redis
+}

@@ -77,7 +77,6 @@ async fn every_error_has_the_json_shape(db: Db) {
             json!({"to": "a@serang.go.id", "cc": "b@serang.go.id"}),
             "cc",
         ),
-        ("not an object", json!(["a@serang.go.id"]), "$"),
     ];
     for (what, body, path) in cases {
         let r = app.post_json("/api/v1/admin/test-email", &body).await;
