@@ -12,7 +12,10 @@ use serap_server::{Application, Settings};
 /// A server to measure: the one at `--url`, or one started here.
 pub struct Target {
     pub base: String,
-    _server: Option<(tokio::task::JoinHandle<anyhow::Result<()>>, tempfile::TempDir)>,
+    _server: Option<(
+        tokio::task::JoinHandle<anyhow::Result<()>>,
+        tempfile::TempDir,
+    )>,
 }
 
 impl Target {

@@ -16,7 +16,11 @@ struct Fetched {
     transferred: u64,
 }
 
-async fn fetch(http: &reqwest::Client, url: &str, encoding: &str) -> anyhow::Result<(Fetched, Vec<u8>)> {
+async fn fetch(
+    http: &reqwest::Client,
+    url: &str,
+    encoding: &str,
+) -> anyhow::Result<(Fetched, Vec<u8>)> {
     let response = http
         .get(url)
         .header("accept-encoding", encoding)
@@ -56,9 +60,17 @@ fn referenced_assets(html: &str) -> Vec<String> {
     for piece in html.split(['"', '\'', ' ', '=', '>', '<', '(', ')']) {
         let piece = piece.trim();
         let is_asset = piece.starts_with('/')
-            && [".js", ".wasm", ".css", ".svg", ".png", ".ico", ".webmanifest"]
-                .iter()
-                .any(|ext| piece.ends_with(ext));
+            && [
+                ".js",
+                ".wasm",
+                ".css",
+                ".svg",
+                ".png",
+                ".ico",
+                ".webmanifest",
+            ]
+            .iter()
+            .any(|ext| piece.ends_with(ext));
         if is_asset && !found.iter().any(|f| f == piece) {
             found.push(piece.to_string());
         }
@@ -80,7 +92,10 @@ pub async fn run(target: &Target) -> anyhow::Result<Value> {
         let url = format!("{}{path}", target.base);
         let (g, _) = fetch(&http, &url, "gzip").await?;
         let (b, _) = fetch(&http, &url, "br").await?;
-        eprintln!("{path}: raw {} B, gzip {} B, br {} B", g.raw, g.transferred, b.transferred);
+        eprintln!(
+            "{path}: raw {} B, gzip {} B, br {} B",
+            g.raw, g.transferred, b.transferred
+        );
         raw += g.raw;
         gzip += g.transferred;
         br += b.transferred;
