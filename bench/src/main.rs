@@ -2,6 +2,7 @@
 //! JSON line on stdout: the figures and, for each target, whether it is met. Without `--url` a server is
 //! started in-process on port 0 (SQLite in a temporary directory, the built client from web-client/dist).
 
+mod ingest;
 mod page_weight;
 
 use std::path::PathBuf;
@@ -62,8 +63,9 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let figures = match args.first().map(String::as_str) {
         Some("page-weight") => page_weight::run(&Target::from_args(&args).await?).await?,
-        Some(other) => bail!("unknown benchmark {other:?}; available: page-weight"),
-        None => bail!("usage: serap-bench <page-weight> [--url URL]"),
+        Some("ingest") => ingest::run(&args).await?,
+        Some(other) => bail!("unknown benchmark {other:?}; available: page-weight, ingest"),
+        None => bail!("usage: serap-bench <page-weight [--url URL] | ingest [--sqlite-only]>"),
     };
     println!("{figures}");
     Ok(())

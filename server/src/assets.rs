@@ -1,5 +1,5 @@
 //! The built web client (Trunk's dist/), loaded once per process and precompressed (brotli and gzip).
-//! Hashed file names (`name-<16 hex>.ext`) are cached as immutable; `index.html` is revalidated; any other
+//! Hashed file names (`name-<hex>.ext`) are cached as immutable; `index.html` is revalidated; any other
 //! path that is not a file gets `index.html` (SPA fallback) so client routes work on reload.
 
 use std::collections::HashMap;
@@ -182,7 +182,7 @@ fn brotli(raw: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// Trunk names hashed assets `stem-<16 hex digits>.ext`.
+/// Trunk names hashed assets `stem-<hash>.ext`, the hash a u64 in hex without leading zeros.
 fn is_hashed(name: &str) -> bool {
     let file = name.rsplit('/').next().unwrap_or(name);
     let stem = file.split('.').next().unwrap_or("");
@@ -218,6 +218,7 @@ mod tests {
         assert!(is_hashed("web-client-0a1b2c3d4e5f6789_bg.wasm"));
         assert!(is_hashed("web-client-0a1b2c3d4e5f6789.js"));
         assert!(is_hashed("styles-0123456789abcdef.css"));
+        assert!(is_hashed("web-client-d8c2684a52154e1_bg.wasm"));
         assert!(!is_hashed("index.html"));
     }
 

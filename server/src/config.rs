@@ -10,6 +10,13 @@ pub struct ConfigError {
     pub message: String,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoData {
+    Auto,
+    On,
+    Off,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `SERAP_BIND`, default `127.0.0.1:8080`; port 0 picks a free port.
@@ -33,6 +40,8 @@ pub struct Settings {
     pub dist_dir: PathBuf,
     /// `SERAP_MAX_BODY_BYTES`, default 262144: larger request bodies get 413.
     pub max_body_bytes: u64,
+    /// `SERAP_DEMO_DATA`: `auto` (default: seed on SQLite when there are no units), `on` or `off`.
+    pub demo_data: DemoData,
     /// `SERAP_ADMIN_TOKEN`: bearer token for admin endpoints; when unset one is generated into
     /// `<data dir>/admin-token` at first start.
     pub admin_token: Option<String>,
@@ -95,11 +104,31 @@ impl Settings {
             ),
             max_body_bytes: parse(&get, "SERAP_MAX_BODY_BYTES", "262144")?,
             admin_token: get("SERAP_ADMIN_TOKEN"),
+            demo_data: match get("SERAP_DEMO_DATA").as_deref().unwrap_or("auto") {
+                "auto" => DemoData::Auto,
+                "on" | "true" | "1" => DemoData::On,
+                "off" | "false" | "0" => DemoData::Off,
+                other => {
+                    return Err(ConfigError {
+                        var: "SERAP_DEMO_DATA",
+                        message: format!("{other:?}: use auto, on or off"),
+                    });
+                }
+            },
         })
     }
 
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+
+    /// Whether to seed demo data into an empty database.
+    pub fn seeds_demo_data(&self) -> bool {
+        match self.demo_data {
+            DemoData::Auto => self.is_sqlite(),
+            DemoData::On => true,
+            DemoData::Off => false,
+        }
     }
 }
 

@@ -36,6 +36,8 @@ pub enum ApiError {
         message: String,
         fields: Vec<FieldError>,
     },
+    #[error("closed: {0}")]
+    Closed(String),
     #[error("too many requests")]
     TooManyRequests { retry_after: Duration },
     #[error("service unavailable: {0}")]
@@ -66,6 +68,22 @@ impl From<sea_orm::DbErr> for ApiError {
 }
 
 impl ApiError {
+    /// Survey validation problems as a 422, each message in Indonesian and English.
+    pub fn problems(problems: Vec<serap_shared::survey::Problem>) -> Self {
+        ApiError::validation(
+            problems
+                .into_iter()
+                .map(|p| {
+                    let message = match &p.message.en {
+                        Some(en) if en != &p.message.id => format!("{} / {en}", p.message.id),
+                        _ => p.message.id.clone(),
+                    };
+                    FieldError::new(p.path, message)
+                })
+                .collect(),
+        )
+    }
+
     pub fn validation(fields: Vec<FieldError>) -> Self {
         ApiError::Unprocessable {
             message: "Data tidak valid / Invalid data".into(),
@@ -83,6 +101,7 @@ impl ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Closed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -99,6 +118,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Unprocessable { .. } => "validation_failed",
+            ApiError::Closed(_) => "wave_closed",
             ApiError::TooManyRequests { .. } => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -122,6 +142,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => {
                 "Isi permintaan terlalu besar / Request body too large".into()
             }
+            ApiError::Closed(what) => what.clone(),
             ApiError::TooManyRequests { retry_after } => format!(
                 "Terlalu banyak permintaan, coba lagi dalam {} detik / Too many requests, retry in {} s",
                 retry_after.as_secs().max(1),

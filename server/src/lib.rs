@@ -5,6 +5,7 @@ pub mod assets;
 pub mod bus;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod entities;
 pub mod error;
 pub mod mail;
@@ -15,6 +16,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod submission;
 pub mod telemetry;
 pub mod time;
 

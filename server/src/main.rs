@@ -1,4 +1,5 @@
 //! `serap-server`: reads configuration from the environment, sets up logging, builds and runs Serap.
+//! `serap-server rebuild-counters [WAVE_ID]` recomputes the report counters from the stored responses.
 
 use std::process::ExitCode;
 
@@ -14,6 +15,17 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None | Some("serve") => {}
+        Some("rebuild-counters") => return rebuild(settings, args.get(1)).await,
+        Some(other) => {
+            eprintln!(
+                "serap: unknown command {other:?}; use `serve` (default) or `rebuild-counters [WAVE_ID]`"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(err) => {
@@ -30,6 +42,34 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("serap: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn rebuild(settings: Settings, wave: Option<&String>) -> ExitCode {
+    let wave = match wave.map(|w| w.parse::<uuid::Uuid>()).transpose() {
+        Ok(wave) => wave,
+        Err(err) => {
+            eprintln!("serap: not a wave id: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = async {
+        let db = serap_server::db::connect(&settings).await?;
+        let versions = serap_server::submission::VersionCache::default();
+        serap_server::submission::rebuild_counters(&db, &versions, wave)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+    .await;
+    match result {
+        Ok(n) => {
+            println!("rebuilt counters from {n} responses");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("serap: rebuild failed: {err:#}");
             ExitCode::FAILURE
         }
     }

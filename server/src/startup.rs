@@ -34,6 +34,11 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let db = crate::db::connect(&settings).await?;
+        if settings.seeds_demo_data() {
+            crate::demo::seed_if_empty(&db)
+                .await
+                .context("seeding demo data")?;
+        }
         let (bus, limiter): (Arc<dyn EventBus>, Arc<dyn RateLimiter>) = match &settings.redis_url {
             Some(url) => {
                 let client = redis::Client::open(url.as_str()).context("SERAP_REDIS_URL")?;
@@ -80,6 +85,7 @@ impl Application {
             metrics: Metrics::new(),
             assets,
             outbox_wake: Arc::new(Notify::new()),
+            versions: Default::default(),
             admin_token: admin_token.into(),
         };
         Ok(Application {

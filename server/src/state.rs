@@ -11,6 +11,7 @@ use crate::config::Settings;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
+use crate::submission::VersionCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -23,6 +24,8 @@ pub struct AppState {
     pub assets: Arc<Assets>,
     /// Wakes the outbox dispatcher after a message is queued.
     pub outbox_wake: Arc<Notify>,
+    /// Parsed definitions of published (immutable) survey versions.
+    pub versions: VersionCache,
     /// Bearer token that grants admin rights on admin endpoints.
     pub admin_token: Arc<str>,
 }

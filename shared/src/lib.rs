@@ -6,3 +6,5 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod i18n;
+pub mod survey;
+pub mod templates;

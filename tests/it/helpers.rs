@@ -107,6 +107,12 @@ impl TestConfig {
         self
     }
 
+    /// Seeds the demo units, surveys and open waves (as the embedded default does).
+    pub fn demo(mut self) -> Self {
+        self.extra.push(("SERAP_DEMO_DATA".into(), "on".into()));
+        self
+    }
+
     pub fn smtp(mut self, url: String) -> Self {
         self.smtp_url = Some(url);
         self
@@ -142,6 +148,7 @@ impl TestApp {
         vars.insert("SERAP_BIND".into(), "127.0.0.1:0".into());
         vars.insert("SERAP_DATA_DIR".into(), data_dir.display().to_string());
         vars.insert("SERAP_ADMIN_TOKEN".into(), ADMIN_TOKEN.into());
+        vars.insert("SERAP_DEMO_DATA".into(), "off".into());
         vars.insert(
             "SERAP_DIST_DIR".into(),
             workspace_root()
@@ -211,6 +218,27 @@ impl TestApp {
         self.http.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// GET as admin.
+    pub async fn admin_get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .put(self.url(path))
+            .bearer_auth(ADMIN_TOKEN)
+            .json(body)
+            .send()
+            .await
+            .expect("PUT")
+    }
+
+    /// POST as admin.
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
         self.http
             .post(self.url(path))

@@ -11,3 +11,5 @@ mod health;
 mod mail;
 mod openapi;
 mod static_files;
+mod surveys;
+mod units;

@@ -5,12 +5,14 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::i18n::{Key, LangContext, initial_lang, remember, t};
-use crate::pages::{home::Home, not_found::NotFound};
+use crate::pages::{form::Form, home::Home, not_found::NotFound};
 
 #[derive(Clone, Routable, PartialEq)]
 pub enum Route {
     #[at("/")]
     Home,
+    #[at("/f/:slug")]
+    Form { slug: String },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -19,6 +21,7 @@ pub enum Route {
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <Home /> },
+        Route::Form { slug } => html! { <Form key={slug.clone()} slug={slug.clone()} /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

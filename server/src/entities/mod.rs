@@ -1,3 +1,9 @@
 //! sea-orm entities. They never cross the wire: handlers convert them to `serap_shared` types.
 
+pub mod counter;
+pub mod org_unit;
 pub mod outbox_message;
+pub mod response;
+pub mod survey;
+pub mod survey_version;
+pub mod wave;

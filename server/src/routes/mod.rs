@@ -16,9 +16,13 @@ use crate::error::{ApiError, handle_rejection};
 use crate::state::AppState;
 
 pub mod admin;
+pub mod forms;
 pub mod health;
 pub mod meta;
 pub mod pages;
+pub mod surveys;
+pub mod units;
+pub mod waves;
 
 /// `endpoint!(get, "api" / "v1" / "waves" / Uuid)`: the filter matching that path (exactly) and method,
 /// recorded in the route registry. Path first, method second: a known path with the wrong method is a
@@ -85,6 +89,14 @@ pub fn app(
         .or(meta::routes(state.clone()))
         .unify()
         .or(admin::routes(state.clone()))
+        .unify()
+        .or(units::routes(state.clone()))
+        .unify()
+        .or(surveys::routes(state.clone()))
+        .unify()
+        .or(waves::routes(state.clone()))
+        .unify()
+        .or(forms::routes(state.clone()))
         .unify()
         .or(crate::openapi::routes())
         .unify()

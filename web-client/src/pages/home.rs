@@ -3,7 +3,7 @@
 use serap_shared::api::ServerInfo;
 use yew::prelude::*;
 
-use crate::i18n::{Key, use_lang};
+use crate::i18n::{Key, use_lang, wib_display};
 use crate::services::api::{self, ApiError};
 
 #[component]
@@ -63,15 +63,5 @@ pub fn Home() -> Html {
                 { status }
             </section>
         </>
-    }
-}
-
-/// `2026-11-27T07:05:00+07:00` -> `27/11/2026 07:05 WIB`.
-fn wib_display(rfc3339: &str) -> String {
-    let (date, rest) = rfc3339.split_once('T').unwrap_or((rfc3339, ""));
-    let mut parts = date.split('-');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(y), Some(m), Some(d)) if rest.len() >= 5 => format!("{d}/{m}/{y} {} WIB", &rest[..5]),
-        _ => rfc3339.to_string(),
     }
 }

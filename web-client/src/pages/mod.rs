@@ -1,2 +1,3 @@
+pub mod form;
 pub mod home;
 pub mod not_found;

@@ -1,8 +1,13 @@
-//! One way to call the API: `get::<T>(path)` decodes the body or maps the error shape to `ApiError`.
+//! One way to call the API: `get::<T>(path)` and `post_json::<B, T>(path, body)` decode the body or map the
+//! error shape to `ApiError`.
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serap_shared::error::ErrorBody;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+/// A request that has not been answered after this long is treated as a network failure.
+const TIMEOUT_MS: u32 = 30_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -15,20 +20,64 @@ pub enum ApiError {
     },
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = Request::get(path)
+impl ApiError {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Network => None,
+            ApiError::Server { status, .. } => Some(*status),
+        }
+    }
+
+    /// The error body, when the server answered in the JSON error shape.
+    pub fn body(&self) -> Option<&ErrorBody> {
+        match self {
+            ApiError::Network => None,
+            ApiError::Server { body, .. } => body.as_ref(),
+        }
+    }
+}
+
+fn with_timeout(builder: RequestBuilder) -> RequestBuilder {
+    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
+    builder
         .header("accept", "application/json")
+        .abort_signal(Some(&signal))
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let response = with_timeout(Request::get(path))
         .send()
         .await
         .map_err(|_| ApiError::Network)?;
+    decode(response).await.map(|(_, body)| body)
+}
+
+/// POSTs `body` as JSON; on success gives the status (e.g. 201 or 200) with the decoded body.
+pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<(u16, T), ApiError> {
+    let response = with_timeout(Request::post(path))
+        .json(body)
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    decode(response).await
+}
+
+/// A 2xx whose body is not the expected JSON (e.g. a captive portal's page) is an error, not a success.
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<(u16, T), ApiError> {
+    let status = response.status();
     if response.ok() {
-        response.json::<T>().await.map_err(|_| ApiError::Server {
-            status: response.status(),
-            body: None,
-        })
+        match response.json::<T>().await {
+            Ok(body) => Ok((status, body)),
+            Err(_) => Err(ApiError::Server { status, body: None }),
+        }
     } else {
         Err(ApiError::Server {
-            status: response.status(),
+            status,
             body: response.json::<ErrorBody>().await.ok(),
         })
     }

@@ -1,3 +1,4 @@
 //! Talking to the Serap API.
 
 pub mod api;
+pub mod store;

@@ -1,0 +1,270 @@
+//! Demo data for the embedded default: the unit tree of Kota Serang (OPDs, some sub-units and the six
+//! kecamatan, Kemendagri code 3673) and one open wave per built-in template, so a newcomer can answer a
+//! survey right after `scripts/serve`. Seeded once, when the database has no units.
+
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait,
+};
+use serap_shared::templates;
+use uuid::Uuid;
+
+use crate::entities::{org_unit, survey, wave};
+use crate::routes::surveys::publish_version;
+use crate::routes::waves::{DEFAULT_MIN_COMMENT_GROUP, DEFAULT_MIN_GROUP};
+
+/// `(code, name, kind, sector, parent code)`.
+const UNITS: &[(&str, &str, &str, Option<&str>, Option<&str>)] = &[
+    ("3673", "Pemerintah Kota Serang", "pemda", None, None),
+    (
+        "SETDA",
+        "Sekretariat Daerah",
+        "sekretariat",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "BKPSDM",
+        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "badan",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "BPBD",
+        "Badan Penanggulangan Bencana Daerah",
+        "badan",
+        Some("kebencanaan"),
+        Some("3673"),
+    ),
+    (
+        "BAPPEDA",
+        "Badan Perencanaan Pembangunan Daerah",
+        "badan",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "BPKAD",
+        "Badan Pengelolaan Keuangan dan Aset Daerah",
+        "badan",
+        Some("ekonomi"),
+        Some("3673"),
+    ),
+    (
+        "DINDIKBUD",
+        "Dinas Pendidikan dan Kebudayaan",
+        "dinas",
+        Some("pendidikan"),
+        Some("3673"),
+    ),
+    (
+        "DINDIKBUD-SD1",
+        "SD Negeri 1 Serang",
+        "sekolah",
+        Some("pendidikan"),
+        Some("DINDIKBUD"),
+    ),
+    (
+        "DINDIKBUD-SMP2",
+        "SMP Negeri 2 Kota Serang",
+        "sekolah",
+        Some("pendidikan"),
+        Some("DINDIKBUD"),
+    ),
+    (
+        "DINKES",
+        "Dinas Kesehatan",
+        "dinas",
+        Some("kesehatan"),
+        Some("3673"),
+    ),
+    (
+        "DINKES-PKM-SERANG",
+        "Puskesmas Serang Kota",
+        "puskesmas",
+        Some("kesehatan"),
+        Some("DINKES"),
+    ),
+    (
+        "DINKES-PKM-KASEMEN",
+        "Puskesmas Kasemen",
+        "puskesmas",
+        Some("kesehatan"),
+        Some("DINKES"),
+    ),
+    (
+        "DPUPR",
+        "Dinas Pekerjaan Umum dan Penataan Ruang",
+        "dinas",
+        Some("infrastruktur"),
+        Some("3673"),
+    ),
+    (
+        "DINSOS",
+        "Dinas Sosial",
+        "dinas",
+        Some("sosial"),
+        Some("3673"),
+    ),
+    (
+        "INSPEKTORAT",
+        "Inspektorat",
+        "inspektorat",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "SATPOLPP",
+        "Satuan Polisi Pamong Praja",
+        "satuan",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "RSUD",
+        "RSUD Kota Serang",
+        "rsud",
+        Some("kesehatan"),
+        Some("3673"),
+    ),
+    (
+        "367301",
+        "Kecamatan Serang",
+        "kecamatan",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "367302",
+        "Kecamatan Kasemen",
+        "kecamatan",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "367303",
+        "Kecamatan Walantaka",
+        "kecamatan",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "367304",
+        "Kecamatan Curug",
+        "kecamatan",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "367305",
+        "Kecamatan Cipocok Jaya",
+        "kecamatan",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+    (
+        "367306",
+        "Kecamatan Taktakan",
+        "kecamatan",
+        Some("pemerintahan_umum"),
+        Some("3673"),
+    ),
+];
+
+/// Open-link slug and wave name per template id.
+pub const DEMO_WAVES: &[(&str, &str, &str, &str)] = &[
+    (
+        "competency",
+        "kompetensi-2026",
+        "Penilaian Mandiri Kompetensi ASN 2026",
+        "confidential",
+    ),
+    (
+        "training_needs",
+        "kebutuhan-pelatihan-2026",
+        "Analisis Kebutuhan Pelatihan 2026",
+        "anonymous",
+    ),
+    (
+        "staffing_abk",
+        "abk-2026",
+        "Analisis Beban Kerja Unit 2026",
+        "identified",
+    ),
+    (
+        "socialisation",
+        "sosialisasi-kebijakan-2026",
+        "Umpan Balik Sosialisasi Kebijakan 2026",
+        "anonymous",
+    ),
+    (
+        "skm",
+        "skm-2026",
+        "Survei Kepuasan Masyarakat 2026",
+        "anonymous",
+    ),
+];
+
+/// Seeds the demo data when there are no units yet. Returns whether it seeded.
+pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    if org_unit::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
+    let now = Utc::now();
+    let mut ids = std::collections::HashMap::new();
+    for (code, name, kind, sector, parent) in UNITS {
+        let id = Uuid::new_v4();
+        ids.insert(*code, id);
+        org_unit::ActiveModel {
+            id: Set(id),
+            parent_id: Set(parent.and_then(|p| ids.get(p).copied())),
+            code: Set(code.to_string()),
+            name: Set(name.to_string()),
+            kind: Set(kind.to_string()),
+            sector: Set(sector.map(str::to_string)),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    for (template_id, slug, name, anonymity) in DEMO_WAVES {
+        let template = templates::get(template_id)
+            .ok_or_else(|| anyhow::anyhow!("demo template {template_id} missing"))?;
+        let survey_id = Uuid::new_v4();
+        survey::ActiveModel {
+            id: Set(survey_id),
+            title: Set(template.definition.title.id.clone()),
+            template: Set(Some(template_id.to_string())),
+            draft: Set(serde_json::to_value(&template.definition)?),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+        let version = publish_version(db, survey_id, &template.definition)
+            .await
+            .map_err(|e| anyhow::anyhow!("publishing demo survey: {e}"))?;
+        wave::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            survey_id: Set(survey_id),
+            survey_version_id: Set(version.id),
+            name: Set(name.to_string()),
+            slug: Set(slug.to_string()),
+            opens_at: Set(now - Duration::days(1)),
+            closes_at: Set(now + Duration::days(90)),
+            anonymity: Set(anonymity.to_string()),
+            min_group_size: Set(DEFAULT_MIN_GROUP),
+            min_comment_group_size: Set(DEFAULT_MIN_COMMENT_GROUP),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    tracing::info!(
+        units = UNITS.len(),
+        waves = DEMO_WAVES.len(),
+        "seeded demo data"
+    );
+    Ok(true)
+}

@@ -1,0 +1,89 @@
+//! The respondent side: `GET /api/v1/forms/{slug}` (the form of an open-link wave) and
+//! `POST /api/v1/forms/{slug}/responses` (idempotent submission). No login, nothing identifying stored.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serap_shared::api::{PublicForm, Receipt, SubmitResponse};
+use serap_shared::error::ErrorBody;
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Filter, Reply};
+
+use super::{json_body, with_state};
+use crate::endpoint;
+use crate::entities::{survey_version, wave};
+use crate::error::{ApiError, respond};
+use crate::state::AppState;
+use crate::submission::{Submitted, anonymity_of, is_open, submit};
+
+pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
+    let get = endpoint!(get, "api" / "v1" / "forms" / String)
+        .and(with_state(state.clone()))
+        .then(get_form)
+        .map(respond);
+    let post = endpoint!(post, "api" / "v1" / "forms" / String / "responses")
+        .and(json_body::<SubmitResponse>(state.settings.max_body_bytes))
+        .and(with_state(state))
+        .then(post_response)
+        .map(respond);
+    get.or(post).unify().boxed()
+}
+
+#[utoipa::path(get, path = "/api/v1/forms/{slug}", tag = "respondent",
+    params(("slug" = String, Path, description = "The wave's open-link slug")),
+    responses(
+        (status = 200, description = "The form, its wave and the units to pick from", body = PublicForm),
+        (status = 404, description = "No such wave", body = ErrorBody)))]
+pub async fn get_form(slug: String, state: AppState) -> Result<Response, ApiError> {
+    let wave = wave::Entity::find()
+        .filter(wave::Column::Slug.eq(slug.as_str()))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("survei / survey".into()))?;
+    let version = survey_version::Entity::find_by_id(wave.survey_version_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("wave {} without its version", wave.id))?;
+    let definition = state
+        .versions
+        .get(&state.db, wave.survey_version_id)
+        .await?;
+    let units = super::units::all_units(&state.db).await?;
+    let form = PublicForm {
+        wave_id: wave.id,
+        slug: wave.slug.clone(),
+        name: wave.name.clone(),
+        survey_version_id: wave.survey_version_id,
+        version: version.version,
+        definition: (*definition).clone(),
+        anonymity: anonymity_of(&wave),
+        opens_at: crate::time::wib_rfc3339(wave.opens_at),
+        closes_at: crate::time::wib_rfc3339(wave.closes_at),
+        is_open: is_open(&wave, crate::time::now()),
+        units,
+    };
+    Ok(warp::reply::json(&form).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/forms/{slug}/responses", tag = "respondent",
+    params(("slug" = String, Path, description = "The wave's open-link slug")),
+    request_body = SubmitResponse,
+    responses(
+        (status = 201, description = "Stored; the receipt", body = Receipt),
+        (status = 200, description = "A replay of a stored submission: the original receipt", body = Receipt),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 404, description = "No such wave", body = ErrorBody),
+        (status = 409, description = "The submission id was used for different answers", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid answers (each with its path), unknown unit, or wave not open (`wave_closed`)", body = ErrorBody)))]
+pub async fn post_response(
+    slug: String,
+    request: SubmitResponse,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let (status, receipt) = match submit(&state, &slug, request).await? {
+        Submitted::Created(receipt) => (StatusCode::CREATED, receipt),
+        Submitted::Replayed(receipt) => (StatusCode::OK, receipt),
+    };
+    Ok(warp::reply::with_status(warp::reply::json(&receipt), status).into_response())
+}

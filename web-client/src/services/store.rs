@@ -1,0 +1,125 @@
+//! What the respondent form keeps in localStorage so nothing is lost on a patchy network:
+//! the draft of each form (`serap.form.<slug>`), the last copy of each form (`serap.formdef.<slug>`) and the
+//! outbox of submissions waiting to be sent (`serap.outbox`).
+
+use std::collections::BTreeMap;
+
+use gloo_storage::{LocalStorage, Storage};
+use serap_shared::api::{PublicForm, SubmitResponse};
+use serap_shared::survey::Answers;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+const OUTBOX: &str = "serap.outbox";
+
+/// Where the respondent is in the form.
+pub const STEP_NOTICE: u32 = 0;
+pub const STEP_UNIT: u32 = 1;
+/// Section `i` of the definition is step `STEP_SECTION + i`.
+pub const STEP_SECTION: u32 = 2;
+
+/// A form being filled in, saved on every change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    /// Generated once per filled form; every retry of the submission reuses it.
+    pub submission_id: Uuid,
+    #[serde(default)]
+    pub consent: bool,
+    #[serde(default)]
+    pub unit_id: Option<Uuid>,
+    #[serde(default)]
+    pub step: u32,
+    #[serde(default)]
+    pub answers: Answers,
+    /// Number inputs as typed (so "1," or "abc" survive a reload and can be flagged).
+    #[serde(default)]
+    pub raw: BTreeMap<String, String>,
+    /// Workload task rows as typed: task, volume, minutes.
+    #[serde(default)]
+    pub tasks: BTreeMap<String, Vec<[String; 3]>>,
+}
+
+impl Draft {
+    pub fn new() -> Self {
+        Draft {
+            submission_id: Uuid::new_v4(),
+            consent: false,
+            unit_id: None,
+            step: STEP_NOTICE,
+            answers: Answers::new(),
+            raw: BTreeMap::new(),
+            tasks: BTreeMap::new(),
+        }
+    }
+}
+
+fn key(prefix: &str, slug: &str) -> String {
+    let mut k = String::with_capacity(prefix.len() + slug.len());
+    k.push_str(prefix);
+    k.push_str(slug);
+    k
+}
+
+pub fn load_draft(slug: &str) -> Option<Draft> {
+    LocalStorage::get(key("serap.form.", slug)).ok()
+}
+
+pub fn save_draft(slug: &str, draft: &Draft) {
+    let _ = LocalStorage::set(key("serap.form.", slug), draft);
+}
+
+pub fn clear_draft(slug: &str) {
+    LocalStorage::delete(key("serap.form.", slug));
+}
+
+pub fn load_form(slug: &str) -> Option<PublicForm> {
+    LocalStorage::get(key("serap.formdef.", slug)).ok()
+}
+
+pub fn save_form(slug: &str, form: &PublicForm) {
+    let _ = LocalStorage::set(key("serap.formdef.", slug), form);
+}
+
+/// A submission waiting for a 2xx.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Queued {
+    pub slug: String,
+    pub body: SubmitResponse,
+}
+
+fn outbox() -> Vec<Queued> {
+    LocalStorage::get(OUTBOX).unwrap_or_default()
+}
+
+/// The submission queued for this form, if any.
+pub fn queued(slug: &str) -> Option<SubmitResponse> {
+    outbox()
+        .into_iter()
+        .find(|q| q.slug == slug)
+        .map(|q| q.body)
+}
+
+/// Queues `body` for this form (replacing an older one for the same form). Done before every first send.
+pub fn enqueue(slug: &str, body: &SubmitResponse) {
+    let mut items = outbox();
+    items.retain(|q| q.slug != slug);
+    items.push(Queued {
+        slug: slug.to_owned(),
+        body: body.clone(),
+    });
+    let _ = LocalStorage::set(OUTBOX, &items);
+}
+
+/// Removes this submission from the queue (only this one: another tab may have queued a newer one).
+pub fn dequeue(slug: &str, submission_id: Uuid) {
+    let mut items = outbox();
+    let before = items.len();
+    items.retain(|q| !(q.slug == slug && q.body.submission_id == submission_id));
+    if items.len() != before {
+        if items.is_empty() {
+            LocalStorage::delete(OUTBOX);
+        } else {
+            let _ = LocalStorage::set(OUTBOX, &items);
+        }
+    }
+}
