@@ -291,7 +291,7 @@ const COMPETENCIES: [CompetencySpec; 9] = [
         levels: [
             (
                 "Mengembangkan diri sendiri secara aktif.",
-                "Actively develops themself.",
+                "Actively develops their own abilities.",
             ),
             (
                 "Membantu rekan atau bawahan belajar dengan memberi contoh dan penjelasan cara kerja.",

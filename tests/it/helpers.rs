@@ -132,6 +132,7 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
+    vars: HashMap<String, String>,
     pg_database: Option<(String, String)>,
     _dir: tempfile::TempDir,
 }
@@ -205,6 +206,7 @@ impl TestApp {
             data_dir,
             stop: Some(stop),
             task: Some(task),
+            vars,
             pg_database,
             _dir: dir,
         }
@@ -259,6 +261,39 @@ impl TestApp {
                 .expect("server task")
                 .expect("server stops cleanly");
         }
+    }
+}
+
+type Running = (
+    SocketAddr,
+    AppState,
+    oneshot::Sender<()>,
+    JoinHandle<anyhow::Result<()>>,
+);
+
+async fn start(vars: &HashMap<String, String>) -> Running {
+    let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("valid test settings");
+    let app = Application::build(settings).await.expect("server builds");
+    let address = app.address();
+    let state = app.state().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    (address, state, stop, task)
+}
+
+impl TestApp {
+    /// Starts the server again after `stop`, on the same address, database and data directory.
+    pub async fn restart(&mut self) {
+        assert!(self.task.is_none(), "stop the server before restarting it");
+        let mut vars = self.vars.clone();
+        vars.insert("SERAP_BIND".into(), self.address.to_string());
+        let (address, state, stop, task) = start(&vars).await;
+        assert_eq!(address, self.address);
+        self.state = state;
+        self.stop = Some(stop);
+        self.task = Some(task);
     }
 }
 

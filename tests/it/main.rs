@@ -5,6 +5,7 @@
 mod helpers;
 
 mod browser;
+mod browser_form;
 mod bus_and_limits;
 mod errors;
 mod health;

@@ -1533,367 +1533,106 @@ mod tests {
         a
     }
 
-    type AnswerMutation = fn(&mut Answers);
+    fn num(n: f64) -> Option<Answer> {
+        Some(Answer::Number(n))
+    }
+
+    fn txt(s: &str) -> Option<Answer> {
+        Some(text(s))
+    }
+
+    fn lst(items: &[&str]) -> Option<Answer> {
+        Some(list(items))
+    }
+
+    fn matrix(rows: &[(&str, u8)]) -> Option<Answer> {
+        Some(Answer::Matrix(
+            rows.iter().map(|(r, v)| (r.to_string(), *v)).collect(),
+        ))
+    }
+
+    fn tasks(rows: Vec<TaskRow>) -> Option<Answer> {
+        Some(Answer::Tasks(rows))
+    }
 
     #[test]
     fn invalid_answers_report_the_expected_paths() {
         let def = required_definition();
         assert_eq!(validate_response(&def, &base_answers(&def)), vec![]);
-        let table: Vec<(&str, AnswerMutation, &[&str])> = vec![
-            (
-                "missing required",
-                |a| {
-                    a.remove("likert");
-                },
-                &["answers.likert"],
-            ),
-            (
-                "blank required text",
-                |a| {
-                    a.insert("singkat".into(), text("   "));
-                },
-                &["answers.singkat"],
-            ),
-            (
-                "empty required list",
-                |a| {
-                    a.insert("pilih_banyak".into(), list(&[]));
-                },
-                &["answers.pilih_banyak"],
-            ),
-            (
-                "empty required tasks",
-                |a| {
-                    a.insert("tugas".into(), Answer::Tasks(vec![]));
-                },
-                &["answers.tugas"],
-            ),
-            (
-                "missing matrix row",
-                |a| {
-                    a.insert(
-                        "matriks".into(),
-                        Answer::Matrix([("r1".to_string(), 3)].into()),
-                    );
-                },
-                &["answers.matriks.r2"],
-            ),
-            (
-                "likert out of range",
-                |a| {
-                    a.insert("likert".into(), Answer::Number(6.0));
-                },
-                &["answers.likert"],
-            ),
-            (
-                "likert zero",
-                |a| {
-                    a.insert("likert".into(), Answer::Number(0.0));
-                },
-                &["answers.likert"],
-            ),
-            (
-                "likert fraction",
-                |a| {
-                    a.insert("likert".into(), Answer::Number(2.5));
-                },
-                &["answers.likert"],
-            ),
-            (
-                "likert NaN",
-                |a| {
-                    a.insert("likert".into(), Answer::Number(f64::NAN));
-                },
-                &["answers.likert"],
-            ),
-            (
-                "matrix value out of range",
-                |a| {
-                    a.insert(
-                        "matriks".into(),
-                        Answer::Matrix([("r1".to_string(), 6), ("r2".to_string(), 1)].into()),
-                    );
-                },
-                &["answers.matriks.r1"],
-            ),
-            (
-                "matrix unknown row",
-                |a| {
-                    a.insert(
-                        "matriks".into(),
-                        Answer::Matrix(
-                            [
-                                ("r1".to_string(), 1),
-                                ("r2".to_string(), 1),
-                                ("r9".to_string(), 1),
-                            ]
-                            .into(),
-                        ),
-                    );
-                },
-                &["answers.matriks.r9"],
-            ),
-            (
-                "rating zero",
-                |a| {
-                    a.insert("bintang".into(), Answer::Number(0.0));
-                },
-                &["answers.bintang"],
-            ),
-            (
-                "rating six of five",
-                |a| {
-                    a.insert("bintang".into(), Answer::Number(6.0));
-                },
-                &["answers.bintang"],
-            ),
-            (
-                "nps 11",
-                |a| {
-                    a.insert("nps".into(), Answer::Number(11.0));
-                },
-                &["answers.nps"],
-            ),
-            (
-                "nps negative",
-                |a| {
-                    a.insert("nps".into(), Answer::Number(-1.0));
-                },
-                &["answers.nps"],
-            ),
-            (
-                "competency 6",
-                |a| {
-                    a.insert("integritas".into(), Answer::Number(6.0));
-                },
-                &["answers.integritas"],
-            ),
-            (
-                "number above max",
-                |a| {
-                    a.insert("angka".into(), Answer::Number(101.0));
-                },
-                &["answers.angka"],
-            ),
-            (
-                "number below min",
-                |a| {
-                    a.insert("angka".into(), Answer::Number(-1.0));
-                },
-                &["answers.angka"],
-            ),
-            (
-                "number not whole",
-                |a| {
-                    a.insert("angka".into(), Answer::Number(2.5));
-                },
-                &["answers.angka"],
-            ),
-            (
-                "number infinite",
-                |a| {
-                    a.insert("angka".into(), Answer::Number(f64::INFINITY));
-                },
-                &["answers.angka"],
-            ),
-            (
-                "unknown option (which also hides lanjutan)",
-                |a| {
-                    a.insert("pilih_satu".into(), text("zzz"));
-                },
-                &["answers.pilih_satu", "answers.lanjutan"],
-            ),
-            (
-                "unknown option in list",
-                |a| {
-                    a.insert("pilih_banyak".into(), list(&["a", "zzz"]));
-                },
-                &["answers.pilih_banyak"],
-            ),
-            (
-                "repeated option in list",
-                |a| {
-                    a.insert("pilih_banyak".into(), list(&["a", "a"]));
-                },
-                &["answers.pilih_banyak"],
-            ),
-            (
-                "too many selections",
-                |a| {
-                    a.insert("pilih_banyak".into(), list(&["a", "b", "c"]));
-                },
-                &["answers.pilih_banyak"],
-            ),
-            (
-                "answer to a hidden question",
-                |a| {
-                    a.insert("pilih_satu".into(), text("b"));
-                },
-                &["answers.lanjutan"],
-            ),
-            (
-                "unknown question",
-                |a| {
-                    a.insert("tidak_ada".into(), text("x"));
-                },
-                &["answers.tidak_ada"],
-            ),
-            (
-                "wrong type for likert",
-                |a| {
-                    a.insert("likert".into(), text("4"));
-                },
-                &["answers.likert"],
-            ),
-            (
-                "wrong type for choice",
-                |a| {
-                    a.insert("pilih_satu".into(), Answer::Number(1.0));
-                    a.remove("lanjutan");
-                },
-                &["answers.pilih_satu"],
-            ),
-            (
-                "wrong type for multiple",
-                |a| {
-                    a.insert("pilih_banyak".into(), text("a"));
-                },
-                &["answers.pilih_banyak"],
-            ),
-            (
-                "wrong type for tasks",
-                |a| {
-                    a.insert("tugas".into(), list(&["x"]));
-                },
-                &["answers.tugas"],
-            ),
-            (
-                "wrong type for matrix",
-                |a| {
-                    a.insert("matriks".into(), Answer::Number(3.0));
-                },
-                &["answers.matriks"],
-            ),
-            (
-                "wrong type for date",
-                |a| {
-                    a.insert("tanggal".into(), Answer::Number(20260101.0));
-                },
-                &["answers.tanggal"],
-            ),
-            (
-                "oversized short text",
-                |a| {
-                    a.insert("singkat".into(), text(&"x".repeat(21)));
-                },
-                &["answers.singkat"],
-            ),
-            (
-                "short text with newline",
-                |a| {
-                    a.insert("singkat".into(), text("a\nb"));
-                },
-                &["answers.singkat"],
-            ),
-            (
-                "oversized long text",
-                |a| {
-                    a.insert("panjang".into(), text(&"é".repeat(101)));
-                },
-                &["answers.panjang"],
-            ),
-            (
-                "bad date",
-                |a| {
-                    a.insert("tanggal".into(), text("2026-02-30"));
-                },
-                &["answers.tanggal"],
-            ),
-            (
-                "date in another format",
-                |a| {
-                    a.insert("tanggal".into(), text("27/11/2026"));
-                },
-                &["answers.tanggal"],
-            ),
-            (
-                "date before min",
-                |a| {
-                    a.insert("tanggal".into(), text("2024-02-28"));
-                },
-                &["answers.tanggal"],
-            ),
-            (
-                "date after max",
-                |a| {
-                    a.insert("tanggal".into(), text("2031-01-01"));
-                },
-                &["answers.tanggal"],
-            ),
-            (
-                "ranking duplicates",
-                |a| {
-                    a.insert("urutan".into(), list(&["x", "x", "y"]));
-                },
-                &["answers.urutan"],
-            ),
-            (
-                "ranking incomplete",
-                |a| {
-                    a.insert("urutan".into(), list(&["x", "y"]));
-                },
-                &["answers.urutan"],
-            ),
-            (
-                "ranking unknown",
-                |a| {
-                    a.insert("urutan".into(), list(&["x", "y", "z", "w"]));
-                },
-                &["answers.urutan"],
-            ),
-            (
-                "unknown job level",
-                |a| {
-                    a.insert("jabatan".into(), text("camat"));
-                },
-                &["answers.jabatan"],
-            ),
-            (
-                "too many tasks",
-                |a| {
-                    a.insert(
-                        "tugas".into(),
-                        Answer::Tasks((0..6).map(|_| task("Surat", 1.0, 1.0)).collect()),
-                    );
-                },
-                &["answers.tugas"],
-            ),
-            (
-                "bad task rows",
-                |a| {
-                    a.insert(
-                        "tugas".into(),
-                        Answer::Tasks(vec![
-                            task(" ", 1.0, 1.0),
-                            task("Rapat", -1.0, 1.0),
-                            task("Surat", 1.0, 0.0),
-                            task(&"t".repeat(201), 1e8, f64::NAN),
-                        ]),
-                    );
-                },
-                &[
-                    "answers.tugas[0].task",
-                    "answers.tugas[1].volume",
-                    "answers.tugas[2].minutes",
-                    "answers.tugas[3].task",
-                    "answers.tugas[3].volume",
-                    "answers.tugas[3].minutes",
-                ],
-            ),
+        let long_task = "t".repeat(201);
+        let bad_rows = vec![
+            task(" ", 1.0, 1.0),
+            task("Rapat", -1.0, 1.0),
+            task("Surat", 1.0, 0.0),
+            task(&long_task, 1e8, f64::NAN),
         ];
-        for (name, mutate, expected) in table {
+        let bad_row_paths: &[&str] = &[
+            "answers.tugas[0].task",
+            "answers.tugas[1].volume",
+            "answers.tugas[2].minutes",
+            "answers.tugas[3].task",
+            "answers.tugas[3].volume",
+            "answers.tugas[3].minutes",
+        ];
+        let six_tasks = (0..6).map(|_| task("Surat", 1.0, 1.0)).collect();
+        // (case, question, new answer or None to remove it, expected problem paths)
+        #[rustfmt::skip]
+        let table: Vec<(&str, &str, Option<Answer>, &[&str])> = vec![
+            ("missing required", "likert", None, &["answers.likert"]),
+            ("blank required text", "singkat", txt("   "), &["answers.singkat"]),
+            ("empty required list", "pilih_banyak", lst(&[]), &["answers.pilih_banyak"]),
+            ("empty required tasks", "tugas", tasks(vec![]), &["answers.tugas"]),
+            ("missing matrix row", "matriks", matrix(&[("r1", 3)]), &["answers.matriks.r2"]),
+            ("likert out of range", "likert", num(6.0), &["answers.likert"]),
+            ("likert zero", "likert", num(0.0), &["answers.likert"]),
+            ("likert fraction", "likert", num(2.5), &["answers.likert"]),
+            ("likert NaN", "likert", num(f64::NAN), &["answers.likert"]),
+            ("matrix value", "matriks", matrix(&[("r1", 6), ("r2", 1)]), &["answers.matriks.r1"]),
+            ("matrix value 0", "matriks", matrix(&[("r1", 1), ("r2", 0)]), &["answers.matriks.r2"]),
+            ("matrix unknown row", "matriks", matrix(&[("r1", 1), ("r2", 1), ("r9", 1)]), &["answers.matriks.r9"]),
+            ("rating zero", "bintang", num(0.0), &["answers.bintang"]),
+            ("rating six of five", "bintang", num(6.0), &["answers.bintang"]),
+            ("nps 11", "nps", num(11.0), &["answers.nps"]),
+            ("nps negative", "nps", num(-1.0), &["answers.nps"]),
+            ("competency 6", "integritas", num(6.0), &["answers.integritas"]),
+            ("number above max", "angka", num(101.0), &["answers.angka"]),
+            ("number below min", "angka", num(-1.0), &["answers.angka"]),
+            ("number not whole", "angka", num(2.5), &["answers.angka"]),
+            ("number infinite", "angka", num(f64::INFINITY), &["answers.angka"]),
+            // An unknown option or a wrong type also hides `lanjutan` (shown only for "a").
+            ("unknown option", "pilih_satu", txt("zzz"), &["answers.pilih_satu", "answers.lanjutan"]),
+            ("unknown option in list", "pilih_banyak", lst(&["a", "zzz"]), &["answers.pilih_banyak"]),
+            ("repeated option in list", "pilih_banyak", lst(&["a", "a"]), &["answers.pilih_banyak"]),
+            ("too many selections", "pilih_banyak", lst(&["a", "b", "c"]), &["answers.pilih_banyak"]),
+            ("answer to a hidden question", "pilih_satu", txt("b"), &["answers.lanjutan"]),
+            ("unknown question", "tidak_ada", txt("x"), &["answers.tidak_ada"]),
+            ("wrong type for likert", "likert", txt("4"), &["answers.likert"]),
+            ("wrong type for choice", "pilih_satu", num(1.0), &["answers.pilih_satu", "answers.lanjutan"]),
+            ("wrong type for multiple", "pilih_banyak", txt("a"), &["answers.pilih_banyak"]),
+            ("wrong type for tasks", "tugas", lst(&["x"]), &["answers.tugas"]),
+            ("wrong type for matrix", "matriks", num(3.0), &["answers.matriks"]),
+            ("wrong type for date", "tanggal", num(20260101.0), &["answers.tanggal"]),
+            ("wrong type for job level", "jabatan", lst(&["pelaksana"]), &["answers.jabatan"]),
+            ("oversized short text", "singkat", txt(&"x".repeat(21)), &["answers.singkat"]),
+            ("short text with newline", "singkat", txt("a\nb"), &["answers.singkat"]),
+            ("oversized long text", "panjang", txt(&"é".repeat(101)), &["answers.panjang"]),
+            ("bad date", "tanggal", txt("2026-02-30"), &["answers.tanggal"]),
+            ("date in another format", "tanggal", txt("27/11/2026"), &["answers.tanggal"]),
+            ("date before min", "tanggal", txt("2024-02-28"), &["answers.tanggal"]),
+            ("date after max", "tanggal", txt("2031-01-01"), &["answers.tanggal"]),
+            ("ranking duplicates", "urutan", lst(&["x", "x", "y"]), &["answers.urutan"]),
+            ("ranking incomplete", "urutan", lst(&["x", "y"]), &["answers.urutan"]),
+            ("ranking unknown", "urutan", lst(&["x", "y", "z", "w"]), &["answers.urutan"]),
+            ("unknown job level", "jabatan", txt("camat"), &["answers.jabatan"]),
+            ("too many tasks", "tugas", tasks(six_tasks), &["answers.tugas"]),
+            ("bad task rows", "tugas", tasks(bad_rows), bad_row_paths),
+        ];
+        for (name, id, answer, expected) in table {
             let mut answers = base_answers(&def);
-            mutate(&mut answers);
+            match answer {
+                Some(a) => answers.insert(id.to_string(), a),
+                None => answers.remove(id),
+            };
             let problems = validate_response(&def, &answers);
             assert_eq!(paths(&problems), set(expected), "{name}: {problems:#?}");
             for p in &problems {
@@ -2169,7 +1908,7 @@ mod proptests {
                     .map(|o| Scalar::Text(o.id.clone()))
                     .collect(),
             },
-            (3 | 4 | 5, kind) if is_numeric_kind(kind) => {
+            (3..=5, kind) if is_numeric_kind(kind) => {
                 let value = seed.range(0, 10) as f64;
                 match choice {
                     3 => Condition::Greater { question, value },
@@ -2184,10 +1923,12 @@ mod proptests {
         }
     }
 
-    fn build_definition(
-        spec: &[(Option<u64>, Vec<(u64, bool, Option<u64>)>)],
-        described: bool,
-    ) -> SurveyDefinition {
+    /// Seeds for one question: its kind and texts, whether it is required, and its condition, if any.
+    type QuestionSpec = (u64, bool, Option<u64>);
+    /// Seeds for one section: its condition, if any, and its questions.
+    type SectionSpec = (Option<u64>, Vec<QuestionSpec>);
+
+    fn build_definition(spec: &[SectionSpec], described: bool) -> SurveyDefinition {
         let mut def = SurveyDefinition {
             title: Text::new("Survei uji", "Test survey"),
             description: described.then(|| Text::new("Deskripsi", "Description")),
