@@ -30,6 +30,7 @@ use crate::routes;
         routes::surveys::list_surveys,
         routes::surveys::get_survey,
         routes::surveys::update_draft,
+        routes::surveys::preview,
         routes::surveys::publish,
         routes::waves::create_wave,
         routes::waves::list_waves,

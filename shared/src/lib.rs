@@ -6,5 +6,6 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod i18n;
+pub mod nip;
 pub mod survey;
 pub mod templates;

@@ -6,7 +6,9 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
 };
-use serap_shared::api::{CreateSurvey, SurveyDetail, TemplateSummary, UpdateDraft, VersionSummary};
+use serap_shared::api::{
+    Anonymity, CreateSurvey, PublicForm, SurveyDetail, TemplateSummary, UpdateDraft, VersionSummary,
+};
 use serap_shared::error::{ErrorBody, FieldError};
 use serap_shared::i18n::Text;
 use serap_shared::survey::{SurveyDefinition, validate_definition};
@@ -53,6 +55,11 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .and(with_state(state.clone()))
         .then(update_draft)
         .map(respond);
+    let preview = endpoint!(get, "api" / "v1" / "surveys" / Uuid / "preview")
+        .and(auth())
+        .and(with_state(state.clone()))
+        .then(preview)
+        .map(respond);
     let publish = endpoint!(post, "api" / "v1" / "surveys" / Uuid / "publish")
         .and(auth())
         .and(with_state(state))
@@ -66,6 +73,8 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .or(get)
         .unify()
         .or(update)
+        .unify()
+        .or(preview)
         .unify()
         .or(publish)
         .unify()
@@ -252,6 +261,33 @@ pub async fn update_draft(
     active.updated_at = Set(Utc::now());
     let row = active.update(&state.db).await?;
     Ok(warp::reply::json(&detail(&state, row).await?).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/surveys/{id}/preview", tag = "surveys", security(("admin_token" = [])),
+    params(("id" = Uuid, Path, description = "Survey id")),
+    responses(
+        (status = 200, description = "The draft as a respondent's form (not submittable: `is_open` is false, `version` 0)", body = PublicForm),
+        (status = 401, description = "Admin token required", body = ErrorBody),
+        (status = 404, description = "No such survey", body = ErrorBody)))]
+pub async fn preview(id: Uuid, authorization: Auth, state: AppState) -> Result<Response, ApiError> {
+    require_admin(&state, authorization.as_deref())?;
+    let row = load(&state, id).await?;
+    let detail = detail(&state, row).await?;
+    let now = crate::time::wib_rfc3339(crate::time::now());
+    let form = PublicForm {
+        wave_id: Uuid::nil(),
+        slug: format!("preview-{id}"),
+        name: detail.title,
+        survey_version_id: Uuid::nil(),
+        version: 0,
+        definition: detail.draft,
+        anonymity: Anonymity::Anonymous,
+        opens_at: now.clone(),
+        closes_at: now,
+        is_open: false,
+        units: super::units::all_units(&state.db).await?,
+    };
+    Ok(warp::reply::json(&form).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/surveys/{id}/publish", tag = "surveys", security(("admin_token" = [])),

@@ -53,6 +53,32 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(response).await.map(|(_, body)| body)
 }
 
+/// The body of a successful GET as text (to keep a copy as it came).
+pub async fn get_text(path: &str) -> Result<String, ApiError> {
+    let response = with_timeout(Request::get(path))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        response.text().await.map_err(|_| ApiError::Network)
+    } else {
+        Err(ApiError::Server {
+            status: response.status(),
+            body: response.json::<ErrorBody>().await.ok(),
+        })
+    }
+}
+
+/// Decodes JSON text (with the same decoder as responses, so no second copy of it is compiled in).
+pub async fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
+    Response::builder()
+        .body(Some(text))
+        .ok()?
+        .json::<T>()
+        .await
+        .ok()
+}
+
 /// POSTs `body` as JSON; on success gives the status (e.g. 201 or 200) with the decoded body.
 pub async fn post_json<B: Serialize, T: DeserializeOwned>(
     path: &str,

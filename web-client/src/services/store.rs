@@ -2,8 +2,6 @@
 //! the draft of each form (`serap.form.<slug>`), the last copy of each form (`serap.formdef.<slug>`) and the
 //! outbox of submissions waiting to be sent (`serap.outbox`).
 
-use std::collections::BTreeMap;
-
 use gloo_storage::{LocalStorage, Storage};
 use serap_shared::api::{PublicForm, SubmitResponse};
 use serap_shared::survey::Answers;
@@ -31,12 +29,10 @@ pub struct Draft {
     pub step: u32,
     #[serde(default)]
     pub answers: Answers,
-    /// Number inputs as typed (so "1," or "abc" survive a reload and can be flagged).
+    /// What was typed where it differs from the answer: number inputs (`Text`) and workload rows (`List` of
+    /// task, volume, minutes, task, ...). The same map type as the answers, to keep the code small.
     #[serde(default)]
-    pub raw: BTreeMap<String, String>,
-    /// Workload task rows as typed: task, volume, minutes.
-    #[serde(default)]
-    pub tasks: BTreeMap<String, Vec<[String; 3]>>,
+    pub typed: Answers,
 }
 
 impl Draft {
@@ -47,8 +43,7 @@ impl Draft {
             unit_id: None,
             step: STEP_NOTICE,
             answers: Answers::new(),
-            raw: BTreeMap::new(),
-            tasks: BTreeMap::new(),
+            typed: Answers::new(),
         }
     }
 }
@@ -76,8 +71,9 @@ pub fn load_form(slug: &str) -> Option<PublicForm> {
     LocalStorage::get(key("serap.formdef.", slug)).ok()
 }
 
-pub fn save_form(slug: &str, form: &PublicForm) {
-    let _ = LocalStorage::set(key("serap.formdef.", slug), form);
+/// Keeps the form's JSON exactly as it came (no need to serialise a definition again).
+pub fn save_form_text(slug: &str, json: &str) {
+    let _ = LocalStorage::raw().set_item(&key("serap.formdef.", slug), json);
 }
 
 /// A submission waiting for a 2xx.

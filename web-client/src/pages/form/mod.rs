@@ -6,7 +6,7 @@
 
 mod questions;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use serap_shared::api::{Anonymity, PublicForm, Receipt, SubmitResponse, Unit};
@@ -89,7 +89,7 @@ pub struct FormPage {
     cached: bool,
     draft: Draft,
     /// Messages by question id (or `unit_id`).
-    errors: BTreeMap<String, Text>,
+    errors: Errors,
     /// Questions whose number input the browser cannot read.
     bad: BTreeSet<String>,
     queued: Option<SubmitResponse>,
@@ -102,6 +102,69 @@ pub struct FormPage {
     delay: u32,
     focus: Option<String>,
     online: Option<Closure<dyn FnMut()>>,
+}
+
+/// Messages by question id (or `unit_id`): a few at most, so a list (smaller code than another map type).
+#[derive(Default)]
+struct Errors(Vec<(String, Text)>);
+
+impl Errors {
+    fn get(&self, key: &str) -> Option<&Text> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, t)| t)
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Text> {
+        let at = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.swap_remove(at).1)
+    }
+
+    fn insert(&mut self, key: String, text: Text) {
+        self.remove(&key);
+        self.0.push((key, text));
+    }
+}
+
+/// Everything the page waits for, as one future type (one copy of the spawning code).
+enum Job {
+    Load(String),
+    Send(String, SubmitResponse),
+    Wait(u32, u32),
+}
+
+async fn run(job: Job) -> Msg {
+    match job {
+        Job::Load(slug) => {
+            let mut path = String::from("/api/v1/forms/");
+            path.push_str(&slug);
+            let text = match api::get_text(&path).await {
+                Ok(text) => text,
+                Err(e) => return Msg::Loaded(Err(e)),
+            };
+            match api::parse::<PublicForm>(&text).await {
+                Some(form) => {
+                    store::save_form_text(&slug, &text);
+                    Msg::Loaded(Ok(form))
+                }
+                None => Msg::Loaded(Err(ApiError::Server { status: 200, body: None })),
+            }
+        }
+        Job::Send(path, body) => {
+            let result = api::post_json::<SubmitResponse, Receipt>(&path, &body).await;
+            Msg::Sent(body.submission_id, result)
+        }
+        Job::Wait(ms, generation) => {
+            yew::platform::time::sleep(Duration::from_millis(ms.into())).await;
+            Msg::Flush(generation)
+        }
+    }
 }
 
 /// Worth retrying later with the same submission: no answer, a timeout, too many requests, a server error,
@@ -188,7 +251,7 @@ fn check_section(
     visible: &BTreeSet<String>,
     draft: &Draft,
     bad: &BTreeSet<String>,
-    errors: &mut BTreeMap<String, Text>,
+    errors: &mut Errors,
 ) -> Option<String> {
     let mut first = None;
     for q in def
@@ -213,7 +276,7 @@ fn check_section(
 /// Puts a problem reported for `path` (`unit_id`, `answers.<qid>[.<row>]`) on its question; false when the
 /// path is about nothing on screen.
 fn place(
-    errors: &mut BTreeMap<String, Text>,
+    errors: &mut Errors,
     def: Option<&SurveyDefinition>,
     path: &str,
     message: &Text,
@@ -253,10 +316,7 @@ fn focus_element(id: &str) {
 
 impl FormPage {
     fn load(&self, ctx: &Context<Self>) {
-        let mut path = String::from("/api/v1/forms/");
-        path.push_str(&self.slug);
-        ctx.link()
-            .send_future(async move { Msg::Loaded(api::get::<PublicForm>(&path).await) });
+        ctx.link().send_future(run(Job::Load(self.slug.clone())));
     }
 
     fn save(&self) {
@@ -380,18 +440,12 @@ impl FormPage {
             check_section(def, i, &visible, d, &self.bad, &mut self.errors);
         }
         // Answers to hidden questions are not sent: the server rejects them.
-        let shown: BTreeSet<&str> = sections
-            .iter()
-            .flat_map(|i| def.sections[*i].questions.iter())
-            .filter(|q| visible.contains(&q.id))
-            .map(|q| q.id.as_str())
-            .collect();
-        let answers: Answers = d
-            .answers
-            .iter()
-            .filter(|(k, _)| shown.contains(k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let mut answers = Answers::new();
+        for (k, v) in &d.answers {
+            if visible.contains(k) {
+                answers.insert(k.clone(), v.clone());
+            }
+        }
         if self.errors.is_empty() {
             for p in validate_response(def, &answers) {
                 place(&mut self.errors, Some(def), &p.path, &p.message);
@@ -443,10 +497,7 @@ impl FormPage {
         let mut path = String::from("/api/v1/forms/");
         path.push_str(&self.slug);
         path.push_str("/responses");
-        ctx.link().send_future(async move {
-            let result = api::post_json::<SubmitResponse, Receipt>(&path, &body).await;
-            Msg::Sent(body.submission_id, result)
-        });
+        ctx.link().send_future(run(Job::Send(path, body)));
         true
     }
 
@@ -474,10 +525,7 @@ impl FormPage {
                 let generation = self.gen_;
                 let delay = self.delay;
                 self.delay = delay.saturating_mul(2).min(MAX_DELAY_MS);
-                ctx.link().send_future(async move {
-                    yew::platform::time::sleep(Duration::from_millis(delay.into())).await;
-                    Msg::Flush(generation)
-                });
+                ctx.link().send_future(run(Job::Wait(delay, generation)));
             }
             Err(e) => {
                 // A definitive answer: this body will never be accepted as it is.
@@ -541,7 +589,7 @@ impl Component for FormPage {
             form: None,
             failed: None,
             cached: false,
-            errors: BTreeMap::new(),
+            errors: Errors::default(),
             bad: BTreeSet::new(),
             sending: Sending::Now,
             receipt: None,
@@ -562,7 +610,6 @@ impl Component for FormPage {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Loaded(Ok(form)) => {
-                store::save_form(&self.slug, &form);
                 self.failed = None;
                 self.cached = false;
                 self.set_form(form);
@@ -590,7 +637,8 @@ impl Component for FormPage {
                 self.save();
             }
             Msg::Unit(value) => {
-                self.draft.unit_id = Uuid::parse_str(&value).ok();
+                let units = self.form.as_ref().map(|f| f.units.as_slice()).unwrap_or_default();
+                self.draft.unit_id = value.parse::<usize>().ok().and_then(|i| units.get(i)).map(|u| u.id);
                 self.errors.remove("unit_id");
                 self.save();
             }
@@ -602,8 +650,10 @@ impl Component for FormPage {
                 if self.errors.contains_key(&qid) {
                     match check(q, &self.draft, &self.bad) {
                         Some(text) => self.errors.insert(qid, text),
-                        None => self.errors.remove(&qid),
-                    };
+                        None => {
+                            self.errors.remove(&qid);
+                        }
+                    }
                 }
                 self.save();
             }
@@ -859,14 +909,14 @@ fn unit_options(units: &[Unit], chosen: Option<Uuid>) -> impl Iterator<Item = Ht
             .map_or(0, |j| depths[j] + 1);
         depths.push(depth);
     }
-    units.iter().zip(depths).map(move |(u, depth)| {
+    units.iter().zip(depths).enumerate().map(move |(i, (u, depth))| {
         let mut label = "— ".repeat(depth);
         label.push_str(&u.name);
         label.push_str(" (");
         label.push_str(&u.code);
         label.push(')');
         html! {
-            <option value={u.id.to_string()} selected={chosen == Some(u.id)}>{ label }</option>
+            <option value={i.to_string()} selected={chosen == Some(u.id)}>{ label }</option>
         }
     })
 }

@@ -59,18 +59,36 @@ fn num_of(answer: Option<&Answer>) -> Option<f64> {
     }
 }
 
-/// A number as typed, with a decimal comma accepted.
+/// A number as typed: optional minus, digits, one decimal point or comma (no exponent). Small on purpose:
+/// `f64::from_str` would add kilobytes. Exact for up to 15 significant digits (integer / power of ten).
 pub fn parse_num(s: &str) -> Option<f64> {
     let s = s.trim();
-    if s.is_empty() {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let mut whole: u64 = 0;
+    let mut scale = 1.0f64;
+    let mut dot = false;
+    let mut any = false;
+    for c in digits.bytes() {
+        match c {
+            b'0'..=b'9' => {
+                whole = whole.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
+                if dot {
+                    scale *= 10.0;
+                }
+                any = true;
+            }
+            b'.' | b',' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if !any || whole > 1 << 53 {
         return None;
     }
-    let n = if s.contains(',') {
-        s.replace(',', ".").parse::<f64>().ok()?
-    } else {
-        s.parse::<f64>().ok()?
-    };
-    n.is_finite().then_some(n)
+    let n = whole as f64 / scale;
+    Some(if negative { -n } else { n })
 }
 
 /// The order shown for a ranking: the answer when it is a full ranking, else the options' order.
@@ -86,8 +104,11 @@ pub fn rank_order(options: &[ChoiceOption], answer: Option<&Answer>) -> Vec<Stri
 
 /// Workload rows as typed (one empty row to start with).
 pub fn task_rows(draft: &Draft, qid: &str) -> Vec<[String; 3]> {
-    if let Some(rows) = draft.tasks.get(qid) {
-        return rows.clone();
+    if let Some(Answer::List(cells)) = draft.typed.get(qid) {
+        return cells
+            .chunks_exact(3)
+            .map(|c| [c[0].clone(), c[1].clone(), c[2].clone()])
+            .collect();
     }
     match draft.answers.get(qid) {
         Some(Answer::Tasks(rows)) if !rows.is_empty() => rows
@@ -125,16 +146,15 @@ pub fn local_problem(q: &Question, draft: &Draft, bad: &BTreeSet<String>) -> Opt
         return Some(Key::NumberInvalid);
     }
     match &q.kind {
-        QuestionKind::Number { .. } => draft
-            .raw
-            .get(&q.id)
-            .filter(|raw| !raw.trim().is_empty() && !draft.answers.contains_key(&q.id))
-            .map(|_| Key::NumberInvalid),
-        QuestionKind::WorkloadTasks { .. } => draft
-            .tasks
-            .get(&q.id)
-            .filter(|rows| tasks_answer(rows).1)
-            .map(|_| Key::TasksIncomplete),
+        QuestionKind::Number { .. } => match draft.typed.get(&q.id) {
+            Some(Answer::Text(raw)) if !raw.trim().is_empty() && !draft.answers.contains_key(&q.id) => {
+                Some(Key::NumberInvalid)
+            }
+            _ => None,
+        },
+        QuestionKind::WorkloadTasks { .. } => (draft.typed.contains_key(&q.id)
+            && tasks_answer(&task_rows(draft, &q.id)).1)
+            .then_some(Key::TasksIncomplete),
         _ => None,
     }
 }
@@ -169,9 +189,9 @@ pub fn apply(
             bad.remove(qid);
             let n = parse_num(&s);
             if s.trim().is_empty() {
-                draft.raw.remove(qid);
+                draft.typed.remove(qid);
             } else {
-                draft.raw.insert(q.id.clone(), s);
+                draft.typed.insert(q.id.clone(), Answer::Text(s));
             }
             set(draft, qid, n.map(Answer::Number));
         }
@@ -273,7 +293,7 @@ pub fn apply(
 fn store_rows(draft: &mut Draft, qid: &str, rows: Vec<[String; 3]>) {
     let (answer, _) = tasks_answer(&rows);
     set(draft, qid, answer);
-    draft.tasks.insert(qid.to_owned(), rows);
+    draft.typed.insert(qid.to_owned(), Answer::List(rows.concat()));
 }
 
 /// What the inputs of one question share.
@@ -507,12 +527,10 @@ pub fn question(
             max,
             unit,
         } => {
-            let value = draft
-                .raw
-                .get(qid)
-                .cloned()
-                .or_else(|| num_of(answer).map(|n| n.to_string()))
-                .unwrap_or_default();
+            let value = match draft.typed.get(qid) {
+                Some(Answer::Text(raw)) => raw.clone(),
+                _ => num_of(answer).map(|n| n.to_string()).unwrap_or_default(),
+            };
             let oninput = f.cb(|e: InputEvent| {
                 let input = e.target_unchecked_into::<HtmlInputElement>();
                 let value = input.value();
