@@ -86,6 +86,7 @@ impl Application {
             assets,
             outbox_wake: Arc::new(Notify::new()),
             versions: Default::default(),
+            waves: Default::default(),
             admin_token: admin_token.into(),
         };
         Ok(Application {

@@ -11,7 +11,7 @@ use crate::config::Settings;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
-use crate::submission::VersionCache;
+use crate::submission::{VersionCache, WaveCache};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -26,6 +26,8 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// Parsed definitions of published (immutable) survey versions.
     pub versions: VersionCache,
+    /// Waves by slug, for at most two seconds.
+    pub waves: WaveCache,
     /// Bearer token that grants admin rights on admin endpoints.
     pub admin_token: Arc<str>,
 }

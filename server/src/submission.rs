@@ -5,13 +5,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Jakarta;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, SqlErr, Statement, TransactionTrait,
 };
 use serap_shared::api::{Anonymity, Receipt, SubmitResponse};
 use serap_shared::error::FieldError;
@@ -22,12 +23,12 @@ use serap_shared::survey::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::entities::{counter, org_unit, response, survey_version, wave};
+use crate::entities::{counter, response, survey_version, wave};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Counter rows per (wave, unit, key, bucket): concurrent submissions spread over them.
-pub const SHARDS: i16 = 8;
+pub const SHARDS: i16 = 32;
 
 /// Published versions are immutable, so their parsed definitions are cached for the process's life.
 #[derive(Clone, Default)]
@@ -62,6 +63,39 @@ impl VersionCache {
     }
 }
 
+/// Waves by slug, kept for two seconds: a submission needs its wave's window and version without a query
+/// each time, and a change made on another instance is seen within two seconds.
+#[derive(Clone, Default)]
+pub struct WaveCache(Arc<RwLock<HashMap<String, (Instant, Arc<wave::Model>)>>>);
+
+const WAVE_TTL: Duration = Duration::from_secs(2);
+
+impl WaveCache {
+    pub async fn by_slug<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        slug: &str,
+    ) -> Result<Arc<wave::Model>, ApiError> {
+        if let Some((at, found)) = self.0.read().unwrap_or_else(|e| e.into_inner()).get(slug)
+            && at.elapsed() < WAVE_TTL
+        {
+            return Ok(found.clone());
+        }
+        let row = wave::Entity::find()
+            .filter(wave::Column::Slug.eq(slug))
+            .one(db)
+            .await?
+            .ok_or_else(|| ApiError::NotFound("survei / survey".into()))?;
+        let row = Arc::new(row);
+        let mut cache = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(slug.to_string(), (Instant::now(), row.clone()));
+        Ok(row)
+    }
+}
+
 pub fn anonymity_of(wave: &wave::Model) -> Anonymity {
     match wave.anonymity.as_str() {
         "identified" => Anonymity::Identified,
@@ -91,63 +125,55 @@ pub async fn submit(
     request: SubmitResponse,
 ) -> Result<Submitted, ApiError> {
     let db = &state.db;
-    let wave = wave::Entity::find()
-        .filter(wave::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("survei / survey".into()))?;
+    let wave = state.waves.by_slug(db, slug).await?;
     let hash = body_hash(&request);
-
-    // A replay is answered from the stored response, whatever the wave's state now.
-    if let Some(existing) = find_submission(db, request.submission_id).await? {
-        return replay(existing, &wave, &hash);
-    }
-
     let now = Utc::now();
     if !is_open(&wave, now) {
+        // A replay is still answered from the stored response after the wave closed.
+        if let Some(existing) = find_submission(db, request.submission_id).await? {
+            return replay(existing, &wave, &hash);
+        }
         return Err(ApiError::Closed(
             "Survei ini sedang tidak dibuka untuk diisi / This survey is not open for responses"
                 .into(),
         ));
-    }
-    if org_unit::Entity::find_by_id(request.unit_id)
-        .one(db)
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::validation(vec![FieldError::new(
-            "unit_id",
-            "Unit kerja tidak dikenal / Unknown unit",
-        )]));
     }
     let definition = state.versions.get(db, wave.survey_version_id).await?;
     let problems = validate_response(&definition, &request.answers);
     if !problems.is_empty() {
         return Err(ApiError::problems(problems));
     }
-
     let receipt = Receipt {
         submission_id: request.submission_id,
         receipt_code: receipt_code(),
         received_on: wib_date(now),
     };
-    let txn = db.begin().await?;
-    let stored = store(&txn, &wave, &definition, &request, &hash, &receipt).await;
-    let stored = match stored {
-        Ok(()) => txn.commit().await,
-        Err(err) => {
-            txn.rollback().await.ok();
-            Err(err)
-        }
+    let row = NewResponse {
+        wave: &wave,
+        request: &request,
+        hash: &hash,
+        receipt: &receipt,
+        shard: (Uuid::new_v4().as_bytes()[0] as i16) % SHARDS,
+        contributions: contributions(&definition, &request.answers),
+    };
+    let stored = match db.get_database_backend() {
+        DbBackend::Postgres => store_postgres(db, &row).await,
+        _ => store_in_transaction(db, &row).await,
     };
     match stored {
-        Ok(()) => {}
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            // The same submission raced in on another connection: answer as a replay.
+        Ok(true) => {}
+        // The submission id is taken: an earlier (or concurrent) delivery of this submission, or a reuse.
+        Ok(false) => {
             let existing = find_submission(db, request.submission_id)
                 .await?
-                .ok_or_else(|| anyhow::anyhow!("unique violation without a stored submission"))?;
+                .ok_or_else(|| anyhow::anyhow!("conflicting submission id without a stored row"))?;
             return replay(existing, &wave, &hash);
+        }
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) => {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "unit_id",
+                "Unit kerja tidak dikenal / Unknown unit",
+            )]));
         }
         Err(err) => return Err(err.into()),
     }
@@ -159,6 +185,101 @@ pub async fn submit(
         tracing::warn!(error = %err, "live update not published");
     }
     Ok(Submitted::Created(receipt))
+}
+
+/// A response about to be stored, with what it adds to the counters.
+struct NewResponse<'a> {
+    wave: &'a wave::Model,
+    request: &'a SubmitResponse,
+    hash: &'a str,
+    receipt: &'a Receipt,
+    shard: i16,
+    contributions: Vec<Contribution>,
+}
+
+/// PostgreSQL: the response and its counter increments in ONE statement (atomic on its own, one round
+/// trip). The counters are only touched when the response row was inserted. `Ok(false)`: the submission id
+/// already exists.
+async fn store_postgres(db: &DatabaseConnection, row: &NewResponse<'_>) -> Result<bool, DbErr> {
+    let mut values: Vec<sea_orm::Value> = vec![
+        Uuid::new_v4().into(),
+        row.request.submission_id.into(),
+        row.hash.to_string().into(),
+        row.wave.id.into(),
+        row.wave.survey_version_id.into(),
+        row.request.unit_id.into(),
+        serde_json::to_string(&row.request.answers).unwrap_or_default().into(),
+        row.receipt.received_on.clone().into(),
+        row.receipt.receipt_code.clone().into(),
+    ];
+    let mut tuples = Vec::with_capacity(row.contributions.len());
+    for c in &row.contributions {
+        let n = values.len();
+        tuples.push(format!(
+            "(${}::text, ${}::text, ${}::int8, ${}::float8)",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4
+        ));
+        values.extend([
+            c.key.clone().into(),
+            c.bucket.clone().into(),
+            c.count.into(),
+            c.sum.into(),
+        ]);
+    }
+    let sql = format!(
+        "WITH inserted AS (
+            INSERT INTO responses (id, submission_id, body_hash, wave_id, survey_version_id, unit_id,
+                                   answers, received_on, receipt_code)
+            VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9)
+            ON CONFLICT (submission_id) DO NOTHING
+            RETURNING wave_id, unit_id
+        )
+        INSERT INTO counters (wave_id, unit_id, key, bucket, shard, count, sum)
+        SELECT inserted.wave_id, inserted.unit_id, v.key, v.bucket, {shard}, v.count, v.sum
+        FROM inserted, (VALUES {tuples}) AS v(key, bucket, count, sum)
+        ON CONFLICT (wave_id, unit_id, key, bucket, shard)
+        DO UPDATE SET count = counters.count + excluded.count, sum = counters.sum + excluded.sum",
+        shard = row.shard,
+        tuples = tuples.join(", ")
+    );
+    let result = db
+        .execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values))
+        .await?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// Other backends (SQLite): insert the response unless its id exists, then add the counters, in one
+/// transaction. `Ok(false)`: the submission id already exists.
+async fn store_in_transaction(db: &DatabaseConnection, row: &NewResponse<'_>) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let inserted = response::Entity::insert(response::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        submission_id: Set(row.request.submission_id),
+        body_hash: Set(row.hash.to_string()),
+        wave_id: Set(row.wave.id),
+        survey_version_id: Set(row.wave.survey_version_id),
+        unit_id: Set(row.request.unit_id),
+        answers: Set(serde_json::to_value(&row.request.answers).unwrap_or_default()),
+        received_on: Set(row.receipt.received_on.clone()),
+        receipt_code: Set(row.receipt.receipt_code.clone()),
+    })
+    .on_conflict(
+        OnConflict::column(response::Column::SubmissionId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if inserted == 0 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    add_to_counters(&txn, row.wave.id, row.request.unit_id, row.shard, &row.contributions).await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 async fn find_submission<C: ConnectionTrait>(
@@ -187,32 +308,6 @@ fn replay(
         receipt_code: existing.receipt_code,
         received_on: existing.received_on,
     }))
-}
-
-async fn store<C: ConnectionTrait>(
-    txn: &C,
-    wave: &wave::Model,
-    definition: &SurveyDefinition,
-    request: &SubmitResponse,
-    hash: &str,
-    receipt: &Receipt,
-) -> Result<(), DbErr> {
-    response::Entity::insert(response::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        submission_id: Set(request.submission_id),
-        body_hash: Set(hash.to_string()),
-        wave_id: Set(wave.id),
-        survey_version_id: Set(wave.survey_version_id),
-        unit_id: Set(request.unit_id),
-        answers: Set(serde_json::to_value(&request.answers).unwrap_or_default()),
-        received_on: Set(receipt.received_on.clone()),
-        receipt_code: Set(receipt.receipt_code.clone()),
-    })
-    .exec_without_returning(txn)
-    .await?;
-    let shard = (Uuid::new_v4().as_bytes()[0] as i16) % SHARDS;
-    let rows = contributions(definition, &request.answers);
-    add_to_counters(txn, wave.id, request.unit_id, shard, &rows).await
 }
 
 /// Adds `rows` to the counters of one shard in one statement (insert, or add on conflict).

@@ -5,6 +5,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serap_shared::error::ErrorBody;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 
 /// A request that has not been answered after this long is treated as a network failure.
 const TIMEOUT_MS: u32 = 30_000;
@@ -38,11 +40,21 @@ impl ApiError {
     }
 }
 
+/// Aborts the request after `TIMEOUT_MS` (an `AbortController` and a timer: `AbortSignal.timeout` is missing
+/// from the older phone browsers this must run on).
 fn with_timeout(builder: RequestBuilder) -> RequestBuilder {
-    let signal = web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS);
-    builder
-        .header("accept", "application/json")
-        .abort_signal(Some(&signal))
+    let builder = builder.header("accept", "application/json");
+    let (Ok(controller), Some(window)) = (web_sys::AbortController::new(), web_sys::window())
+    else {
+        return builder;
+    };
+    let signal = controller.signal();
+    let abort = Closure::once_into_js(move || controller.abort());
+    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+        abort.unchecked_ref(),
+        TIMEOUT_MS as i32,
+    );
+    builder.abort_signal(Some(&signal))
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {

@@ -97,7 +97,7 @@ pub struct FormPage {
     receipt: Option<Receipt>,
     alert: Option<Alert>,
     /// Generation of the retry chain: timers of older generations are ignored.
-    gen_: u32,
+    retry_gen: u32,
     in_flight: bool,
     delay: u32,
     focus: Option<String>,
@@ -153,7 +153,10 @@ async fn run(job: Job) -> Msg {
                     store::save_form_text(&slug, &text);
                     Msg::Loaded(Ok(form))
                 }
-                None => Msg::Loaded(Err(ApiError::Server { status: 200, body: None })),
+                None => Msg::Loaded(Err(ApiError::Server {
+                    status: 200,
+                    body: None,
+                })),
             }
         }
         Job::Send(path, body) => {
@@ -275,12 +278,7 @@ fn check_section(
 
 /// Puts a problem reported for `path` (`unit_id`, `answers.<qid>[.<row>]`) on its question; false when the
 /// path is about nothing on screen.
-fn place(
-    errors: &mut Errors,
-    def: Option<&SurveyDefinition>,
-    path: &str,
-    message: &Text,
-) -> bool {
+fn place(errors: &mut Errors, def: Option<&SurveyDefinition>, path: &str, message: &Text) -> bool {
     let (key, q) = if path == "unit_id" {
         ("unit_id", None)
     } else {
@@ -480,13 +478,13 @@ impl FormPage {
     }
 
     fn retry_now(&mut self, ctx: &Context<Self>) {
-        self.gen_ = self.gen_.wrapping_add(1);
+        self.retry_gen = self.retry_gen.wrapping_add(1);
         self.delay = FIRST_DELAY_MS;
-        self.flush(ctx, self.gen_);
+        self.flush(ctx, self.retry_gen);
     }
 
     fn flush(&mut self, ctx: &Context<Self>, generation: u32) -> bool {
-        if generation != self.gen_ || self.in_flight {
+        if generation != self.retry_gen || self.in_flight {
             return false;
         }
         let Some(body) = self.queued.clone() else {
@@ -522,7 +520,7 @@ impl FormPage {
                 } else {
                     Sending::Busy
                 };
-                let generation = self.gen_;
+                let generation = self.retry_gen;
                 let delay = self.delay;
                 self.delay = delay.saturating_mul(2).min(MAX_DELAY_MS);
                 ctx.link().send_future(run(Job::Wait(delay, generation)));
@@ -594,7 +592,7 @@ impl Component for FormPage {
             sending: Sending::Now,
             receipt: None,
             alert: None,
-            gen_: 0,
+            retry_gen: 0,
             in_flight: false,
             delay: FIRST_DELAY_MS,
             focus: None,
@@ -637,8 +635,16 @@ impl Component for FormPage {
                 self.save();
             }
             Msg::Unit(value) => {
-                let units = self.form.as_ref().map(|f| f.units.as_slice()).unwrap_or_default();
-                self.draft.unit_id = value.parse::<usize>().ok().and_then(|i| units.get(i)).map(|u| u.id);
+                let units = self
+                    .form
+                    .as_ref()
+                    .map(|f| f.units.as_slice())
+                    .unwrap_or_default();
+                // Compared as text: parsing a UUID would add code for nothing.
+                self.draft.unit_id = units
+                    .iter()
+                    .find(|u| u.id.to_string() == value)
+                    .map(|u| u.id);
                 self.errors.remove("unit_id");
                 self.save();
             }
@@ -909,14 +915,14 @@ fn unit_options(units: &[Unit], chosen: Option<Uuid>) -> impl Iterator<Item = Ht
             .map_or(0, |j| depths[j] + 1);
         depths.push(depth);
     }
-    units.iter().zip(depths).enumerate().map(move |(i, (u, depth))| {
+    units.iter().zip(depths).map(move |(u, depth)| {
         let mut label = "— ".repeat(depth);
         label.push_str(&u.name);
         label.push_str(" (");
         label.push_str(&u.code);
         label.push(')');
         html! {
-            <option value={i.to_string()} selected={chosen == Some(u.id)}>{ label }</option>
+            <option value={u.id.to_string()} selected={chosen == Some(u.id)}>{ label }</option>
         }
     })
 }

@@ -124,13 +124,13 @@ pub fn tasks_answer(rows: &[[String; 3]]) -> (Option<Answer>, bool) {
     let mut out = Vec::new();
     let mut incomplete = false;
     for [task, volume, minutes] in rows {
-        let task = task.trim();
-        if task.is_empty() && volume.trim().is_empty() && minutes.trim().is_empty() {
+        let blank = task.trim().is_empty();
+        if blank && volume.trim().is_empty() && minutes.trim().is_empty() {
             continue;
         }
         match (parse_num(volume), parse_num(minutes)) {
-            (Some(volume), Some(minutes)) if !task.is_empty() => out.push(TaskRow {
-                task: task.to_owned(),
+            (Some(volume), Some(minutes)) if !blank => out.push(TaskRow {
+                task: task.clone(),
                 volume,
                 minutes,
             }),
@@ -147,7 +147,9 @@ pub fn local_problem(q: &Question, draft: &Draft, bad: &BTreeSet<String>) -> Opt
     }
     match &q.kind {
         QuestionKind::Number { .. } => match draft.typed.get(&q.id) {
-            Some(Answer::Text(raw)) if !raw.trim().is_empty() && !draft.answers.contains_key(&q.id) => {
+            Some(Answer::Text(raw))
+                if !raw.trim().is_empty() && !draft.answers.contains_key(&q.id) =>
+            {
                 Some(Key::NumberInvalid)
             }
             _ => None,
@@ -293,7 +295,9 @@ pub fn apply(
 fn store_rows(draft: &mut Draft, qid: &str, rows: Vec<[String; 3]>) {
     let (answer, _) = tasks_answer(&rows);
     set(draft, qid, answer);
-    draft.typed.insert(qid.to_owned(), Answer::List(rows.concat()));
+    draft
+        .typed
+        .insert(qid.to_owned(), Answer::List(rows.concat()));
 }
 
 /// What the inputs of one question share.
