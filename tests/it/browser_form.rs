@@ -104,7 +104,7 @@ async fn answer(b: &Client, qid: &str, kind: &QuestionKind, value: &Answer) {
     }
 }
 
-/// Opens the form, accepts the notice and picks the unit.
+/// Opens the form, accepts the notice, picks the unit and moves on to the first section.
 async fn start_form(browser: &Browser, app: &TestApp, form: &PublicForm, unit_index: usize) {
     let b = &browser.client;
     b.goto(&app.url(&format!("/f/{}", form.slug))).await.unwrap();
@@ -117,6 +117,7 @@ async fn start_form(browser: &Browser, app: &TestApp, form: &PublicForm, unit_in
         .select_by_value(&form.units[unit_index].id.to_string())
         .await
         .unwrap();
+    tap(b, "next").await;
 }
 
 /// Fills every section with `answers` and moves on; stops before pressing submit on the last one.
