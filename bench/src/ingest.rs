@@ -179,19 +179,37 @@ async fn one_database(
     for c in CONCURRENCY {
         let ceiling = load(&http, &bare_url, c, make.clone()).await;
         let serap = load(&http, &serap_url, c, make.clone()).await;
+        // How long after the last acknowledgement the counters include every response.
+        let fold_started = Instant::now();
+        loop {
+            let pending = db
+                .query_one_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT COUNT(*) AS n FROM responses WHERE NOT folded",
+                ))
+                .await?
+                .and_then(|row| row.try_get::<i64>("", "n").ok())
+                .unwrap_or(0);
+            if pending == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let fold_lag_ms = fold_started.elapsed().as_secs_f64() * 1000.0;
         eprintln!(
-            "{name} c={c}: serap {:.0}/s p50 {:.1} ms p99 {:.1} ms ({} errors) | ceiling {:.0}/s p50 {:.1} ms p99 {:.1} ms",
+            "{name} c={c}: serap {:.0}/s p50 {:.1} ms p99 {:.1} ms ({} errors), counters complete {:.0} ms later | ceiling {:.0}/s p50 {:.1} ms p99 {:.1} ms",
             serap.throughput,
             serap.p50_ms,
             serap.p99_ms,
             serap.errors,
+            fold_lag_ms,
             ceiling.throughput,
             ceiling.p50_ms,
             ceiling.p99_ms
         );
         runs.push(json!({
             "concurrency": c,
-            "serap": {"per_s": serap.throughput.round(), "p50_ms": serap.p50_ms, "p99_ms": serap.p99_ms, "errors": serap.errors},
+            "serap": {"per_s": serap.throughput.round(), "p50_ms": serap.p50_ms, "p99_ms": serap.p99_ms, "errors": serap.errors, "counters_complete_after_ms": fold_lag_ms},
             "ceiling": {"per_s": ceiling.throughput.round(), "p50_ms": ceiling.p50_ms, "p99_ms": ceiling.p99_ms, "errors": ceiling.errors},
             "ratio": serap.throughput / ceiling.throughput,
         }));

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod bus;
 pub mod config;
+pub mod counters;
 pub mod db;
 pub mod demo;
 pub mod entities;

@@ -58,7 +58,7 @@ async fn rebuild(settings: Settings, wave: Option<&String>) -> ExitCode {
     let result = async {
         let db = serap_server::db::connect(&settings).await?;
         let versions = serap_server::submission::VersionCache::default();
-        serap_server::submission::rebuild_counters(&db, &versions, wave)
+        serap_server::counters::rebuild_counters(&db, &versions, wave)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))
     }

@@ -85,6 +85,7 @@ impl Application {
             metrics: Metrics::new(),
             assets,
             outbox_wake: Arc::new(Notify::new()),
+            fold_wake: Arc::new(Notify::new()),
             versions: Default::default(),
             waves: Default::default(),
             admin_token: admin_token.into(),
@@ -119,7 +120,14 @@ impl Application {
             self.state.mailer.clone(),
             self.state.outbox_wake.clone(),
         );
-        let workers = tokio::spawn(dispatcher.run(stop_rx.clone()));
+        let folder = crate::counters::Folder {
+            db: self.state.db.clone(),
+            versions: self.state.versions.clone(),
+            bus: self.state.bus.clone(),
+            wake: self.state.fold_wake.clone(),
+        };
+        let outbox = tokio::spawn(dispatcher.run(stop_rx.clone()));
+        let folding = tokio::spawn(folder.run(stop_rx.clone()));
 
         let mut stopping = stop_rx.clone();
         let server = warp::serve(crate::routes::app(self.state.clone()))
@@ -146,7 +154,8 @@ impl Application {
             }
         }
         let _ = stop_tx.send(true);
-        workers.await.context("outbox dispatcher")?;
+        outbox.await.context("outbox dispatcher")?;
+        folding.await.context("counter folder")?;
         self.state.db.clone().close().await.ok();
         Ok(())
     }

@@ -22,6 +22,8 @@ pub struct AppState {
     pub mailer: Arc<dyn Mailer>,
     pub metrics: Metrics,
     pub assets: Arc<Assets>,
+    /// Wakes the counter folder after a response is stored.
+    pub fold_wake: Arc<Notify>,
     /// Wakes the outbox dispatcher after a message is queued.
     pub outbox_wake: Arc<Notify>,
     /// Parsed definitions of published (immutable) survey versions.

@@ -1,34 +1,27 @@
-//! Accepting responses (DESIGN invariants 1-4): validate with the shared code, store the response and fold
-//! it into the sharded aggregate counters in one transaction, acknowledge only after commit. A replayed
-//! submission id returns the original receipt and stores nothing; the same id with another body is a 409.
-//! `rebuild_counters` recomputes every counter from the stored responses with the same `contributions`.
+//! Accepting responses (DESIGN invariants 1, 3, 4): validate with the shared code, store the response in one
+//! statement, acknowledge only after it committed. A replayed submission id returns the original receipt and
+//! stores nothing; the same id with another body is a 409. The counter folder (`counters`) adds stored
+//! responses to the report counters within about a second.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Jakarta;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, SqlErr, Statement, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr,
 };
 use serap_shared::api::{Anonymity, Receipt, SubmitResponse};
 use serap_shared::error::FieldError;
-use serap_shared::events::LiveEvent;
-use serap_shared::survey::{
-    Answers, Contribution, SurveyDefinition, contributions, validate_response,
-};
+use serap_shared::survey::{SurveyDefinition, validate_response};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::entities::{counter, response, survey_version, wave};
+use crate::entities::{response, survey_version, wave};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// Counter rows per (wave, unit, key, bucket): concurrent submissions spread over them.
-pub const SHARDS: i16 = 32;
 
 /// Published versions are immutable, so their parsed definitions are cached for the process's life.
 #[derive(Clone, Default)]
@@ -148,28 +141,40 @@ pub async fn submit(
         receipt_code: receipt_code(),
         received_on: wib_date(now),
     };
-    let row = NewResponse {
-        wave: &wave,
-        request: &request,
-        hash: &hash,
-        receipt: &receipt,
-        shard: (Uuid::new_v4().as_bytes()[0] as i16) % SHARDS,
-        contributions: contributions(&definition, &request.answers),
-    };
-    let stored = match db.get_database_backend() {
-        DbBackend::Postgres => store_postgres(db, &row).await,
-        _ => store_in_transaction(db, &row).await,
-    };
-    match stored {
-        Ok(true) => {}
+    let inserted = response::Entity::insert(response::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        submission_id: Set(request.submission_id),
+        body_hash: Set(hash.clone()),
+        wave_id: Set(wave.id),
+        survey_version_id: Set(wave.survey_version_id),
+        unit_id: Set(request.unit_id),
+        answers: Set(serde_json::to_value(&request.answers).unwrap_or_default()),
+        received_on: Set(receipt.received_on.clone()),
+        receipt_code: Set(receipt.receipt_code.clone()),
+        folded: Set(false),
+    })
+    .on_conflict(
+        OnConflict::column(response::Column::SubmissionId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await;
+    match inserted {
+        Ok(1) => {}
         // The submission id is taken: an earlier (or concurrent) delivery of this submission, or a reuse.
-        Ok(false) => {
+        Ok(_) => {
             let existing = find_submission(db, request.submission_id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("conflicting submission id without a stored row"))?;
             return replay(existing, &wave, &hash);
         }
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::ForeignKeyConstraintViolation(_))) => {
+        Err(err)
+            if matches!(
+                err.sql_err(),
+                Some(SqlErr::ForeignKeyConstraintViolation(_))
+            ) =>
+        {
             return Err(ApiError::validation(vec![FieldError::new(
                 "unit_id",
                 "Unit kerja tidak dikenal / Unknown unit",
@@ -177,109 +182,9 @@ pub async fn submit(
         }
         Err(err) => return Err(err.into()),
     }
-    if let Err(err) = state
-        .bus
-        .publish(&LiveEvent::WaveUpdated { wave_id: wave.id })
-        .await
-    {
-        tracing::warn!(error = %err, "live update not published");
-    }
+    // The counter folder adds it to the report counters within about a second.
+    state.fold_wake.notify_one();
     Ok(Submitted::Created(receipt))
-}
-
-/// A response about to be stored, with what it adds to the counters.
-struct NewResponse<'a> {
-    wave: &'a wave::Model,
-    request: &'a SubmitResponse,
-    hash: &'a str,
-    receipt: &'a Receipt,
-    shard: i16,
-    contributions: Vec<Contribution>,
-}
-
-/// PostgreSQL: the response and its counter increments in ONE statement (atomic on its own, one round
-/// trip). The counters are only touched when the response row was inserted. `Ok(false)`: the submission id
-/// already exists.
-async fn store_postgres(db: &DatabaseConnection, row: &NewResponse<'_>) -> Result<bool, DbErr> {
-    let mut values: Vec<sea_orm::Value> = vec![
-        Uuid::new_v4().into(),
-        row.request.submission_id.into(),
-        row.hash.to_string().into(),
-        row.wave.id.into(),
-        row.wave.survey_version_id.into(),
-        row.request.unit_id.into(),
-        serde_json::to_string(&row.request.answers).unwrap_or_default().into(),
-        row.receipt.received_on.clone().into(),
-        row.receipt.receipt_code.clone().into(),
-    ];
-    let mut tuples = Vec::with_capacity(row.contributions.len());
-    for c in &row.contributions {
-        let n = values.len();
-        tuples.push(format!(
-            "(${}::text, ${}::text, ${}::int8, ${}::float8)",
-            n + 1,
-            n + 2,
-            n + 3,
-            n + 4
-        ));
-        values.extend([
-            c.key.clone().into(),
-            c.bucket.clone().into(),
-            c.count.into(),
-            c.sum.into(),
-        ]);
-    }
-    let sql = format!(
-        "WITH inserted AS (
-            INSERT INTO responses (id, submission_id, body_hash, wave_id, survey_version_id, unit_id,
-                                   answers, received_on, receipt_code)
-            VALUES ($1, $2, $3, $4, $5, $6, $7::json, $8, $9)
-            ON CONFLICT (submission_id) DO NOTHING
-            RETURNING wave_id, unit_id
-        )
-        INSERT INTO counters (wave_id, unit_id, key, bucket, shard, count, sum)
-        SELECT inserted.wave_id, inserted.unit_id, v.key, v.bucket, {shard}, v.count, v.sum
-        FROM inserted, (VALUES {tuples}) AS v(key, bucket, count, sum)
-        ON CONFLICT (wave_id, unit_id, key, bucket, shard)
-        DO UPDATE SET count = counters.count + excluded.count, sum = counters.sum + excluded.sum",
-        shard = row.shard,
-        tuples = tuples.join(", ")
-    );
-    let result = db
-        .execute_raw(Statement::from_sql_and_values(DbBackend::Postgres, sql, values))
-        .await?;
-    Ok(result.rows_affected() > 0)
-}
-
-/// Other backends (SQLite): insert the response unless its id exists, then add the counters, in one
-/// transaction. `Ok(false)`: the submission id already exists.
-async fn store_in_transaction(db: &DatabaseConnection, row: &NewResponse<'_>) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
-    let inserted = response::Entity::insert(response::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        submission_id: Set(row.request.submission_id),
-        body_hash: Set(row.hash.to_string()),
-        wave_id: Set(row.wave.id),
-        survey_version_id: Set(row.wave.survey_version_id),
-        unit_id: Set(row.request.unit_id),
-        answers: Set(serde_json::to_value(&row.request.answers).unwrap_or_default()),
-        received_on: Set(row.receipt.received_on.clone()),
-        receipt_code: Set(row.receipt.receipt_code.clone()),
-    })
-    .on_conflict(
-        OnConflict::column(response::Column::SubmissionId)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
-    if inserted == 0 {
-        txn.rollback().await?;
-        return Ok(false);
-    }
-    add_to_counters(&txn, row.wave.id, row.request.unit_id, row.shard, &row.contributions).await?;
-    txn.commit().await?;
-    Ok(true)
 }
 
 async fn find_submission<C: ConnectionTrait>(
@@ -310,56 +215,6 @@ fn replay(
     }))
 }
 
-/// Adds `rows` to the counters of one shard in one statement (insert, or add on conflict).
-pub async fn add_to_counters<C: ConnectionTrait>(
-    db: &C,
-    wave_id: Uuid,
-    unit_id: Uuid,
-    shard: i16,
-    rows: &[Contribution],
-) -> Result<(), DbErr> {
-    use counter::Column as C;
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let mut insert = Query::insert();
-    insert.into_table(counter::Entity).columns([
-        C::WaveId,
-        C::UnitId,
-        C::Key,
-        C::Bucket,
-        C::Shard,
-        C::Count,
-        C::Sum,
-    ]);
-    for row in rows {
-        insert.values_panic([
-            wave_id.into(),
-            unit_id.into(),
-            row.key.clone().into(),
-            row.bucket.clone().into(),
-            shard.into(),
-            row.count.into(),
-            row.sum.into(),
-        ]);
-    }
-    let excluded = Alias::new("excluded");
-    insert.on_conflict(
-        OnConflict::columns([C::WaveId, C::UnitId, C::Key, C::Bucket, C::Shard])
-            .value(
-                C::Count,
-                Expr::col((counter::Entity, C::Count)).add(Expr::col((excluded.clone(), C::Count))),
-            )
-            .value(
-                C::Sum,
-                Expr::col((counter::Entity, C::Sum)).add(Expr::col((excluded, C::Sum))),
-            )
-            .to_owned(),
-    );
-    db.execute(&insert).await?;
-    Ok(())
-}
-
 /// SHA-256 over the canonical JSON of what was submitted (answers are a sorted map).
 fn body_hash(request: &SubmitResponse) -> String {
     let canonical = serde_json::json!({ "unit_id": request.unit_id, "answers": &request.answers });
@@ -376,77 +231,6 @@ fn receipt_code() -> String {
         .map(|b| ALPHABET[(*b as usize) % 32] as char)
         .collect();
     format!("SRP-{}-{}", &chars[..4], &chars[4..])
-}
-
-/// Counter totals (shards summed) for a wave: `(unit, key, bucket) -> (count, sum)`.
-pub async fn counter_totals<C: ConnectionTrait>(
-    db: &C,
-    wave_id: Uuid,
-) -> Result<BTreeMap<(Uuid, String, String), (i64, f64)>, DbErr> {
-    let rows = counter::Entity::find()
-        .filter(counter::Column::WaveId.eq(wave_id))
-        .all(db)
-        .await?;
-    let mut totals = BTreeMap::new();
-    for row in rows {
-        let entry = totals
-            .entry((row.unit_id, row.key, row.bucket))
-            .or_insert((0, 0.0));
-        entry.0 += row.count;
-        entry.1 += row.sum;
-    }
-    Ok(totals)
-}
-
-/// Recomputes the counters of `wave_id` (or every wave) from the stored responses, in one transaction.
-/// Returns the number of responses folded.
-pub async fn rebuild_counters(
-    db: &DatabaseConnection,
-    versions: &VersionCache,
-    wave_id: Option<Uuid>,
-) -> Result<u64, ApiError> {
-    let txn = db.begin().await?;
-    let mut delete = counter::Entity::delete_many();
-    let mut responses = response::Entity::find().order_by_asc(response::Column::Id);
-    if let Some(id) = wave_id {
-        delete = delete.filter(counter::Column::WaveId.eq(id));
-        responses = responses.filter(response::Column::WaveId.eq(id));
-    }
-    delete.exec(&txn).await?;
-    let mut totals: BTreeMap<(Uuid, Uuid), BTreeMap<(String, String), (i64, f64)>> =
-        BTreeMap::new();
-    let mut pages = responses.paginate(&txn, 1000);
-    let mut folded = 0u64;
-    while let Some(page) = pages.fetch_and_next().await? {
-        for row in page {
-            let definition = versions.get(&txn, row.survey_version_id).await?;
-            let answers: Answers = serde_json::from_value(row.answers)
-                .map_err(|e| anyhow::anyhow!("stored answers of response {}: {e}", row.id))?;
-            let unit = totals.entry((row.wave_id, row.unit_id)).or_default();
-            for c in contributions(&definition, &answers) {
-                let entry = unit.entry((c.key, c.bucket)).or_insert((0, 0.0));
-                entry.0 += c.count;
-                entry.1 += c.sum;
-            }
-            folded += 1;
-        }
-    }
-    for ((wave_id, unit_id), buckets) in totals {
-        let rows: Vec<Contribution> = buckets
-            .into_iter()
-            .map(|((key, bucket), (count, sum))| Contribution {
-                key,
-                bucket,
-                count,
-                sum,
-            })
-            .collect();
-        for chunk in rows.chunks(200) {
-            add_to_counters(&txn, wave_id, unit_id, 0, chunk).await?;
-        }
-    }
-    txn.commit().await?;
-    Ok(folded)
 }
 
 #[cfg(test)]

@@ -13,7 +13,11 @@ use serap_shared::survey::{Answer, Answers, QuestionKind, example_answers, visib
 use crate::helpers::{Browser, Db, TestApp, TestConfig, client_built, eventually};
 
 async fn load_form(app: &TestApp, slug: &str) -> PublicForm {
-    app.get(&format!("/api/v1/forms/{slug}")).await.json().await.unwrap()
+    app.get(&format!("/api/v1/forms/{slug}"))
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 async fn exists(b: &Client, id: &str) -> bool {
@@ -86,10 +90,14 @@ async fn answer(b: &Client, qid: &str, kind: &QuestionKind, value: &Answer) {
             type_into(b, &format!("q-{qid}-input"), &number(*n)).await
         }
         (
-            QuestionKind::Date { .. } | QuestionKind::ShortText { .. } | QuestionKind::LongText { .. },
+            QuestionKind::Date { .. }
+            | QuestionKind::ShortText { .. }
+            | QuestionKind::LongText { .. },
             Answer::Text(text),
         ) => type_into(b, &format!("q-{qid}-input"), text).await,
-        (QuestionKind::Ranking { .. }, Answer::List(_)) => tap(b, &format!("q-{qid}-confirm")).await,
+        (QuestionKind::Ranking { .. }, Answer::List(_)) => {
+            tap(b, &format!("q-{qid}-confirm")).await
+        }
         (QuestionKind::WorkloadTasks { .. }, Answer::Tasks(rows)) => {
             for (i, row) in rows.iter().enumerate() {
                 if !exists(b, &format!("q-{qid}-{i}-task")).await {
@@ -107,7 +115,9 @@ async fn answer(b: &Client, qid: &str, kind: &QuestionKind, value: &Answer) {
 /// Opens the form, accepts the notice, picks the unit and moves on to the first section.
 async fn start_form(browser: &Browser, app: &TestApp, form: &PublicForm, unit_index: usize) {
     let b = &browser.client;
-    b.goto(&app.url(&format!("/f/{}", form.slug))).await.unwrap();
+    b.goto(&app.url(&format!("/f/{}", form.slug)))
+        .await
+        .unwrap();
     tap(b, "consent-accept").await;
     let select = eventually(Duration::from_secs(10), "unit select", || async {
         b.find(Locator::Id("unit-select")).await.ok()
@@ -165,18 +175,29 @@ async fn every_template_is_filled_and_submitted_through_the_phone_ui() {
         return;
     };
     let b = &browser.client;
-    let slugs = ["kompetensi-2026", "kebutuhan-pelatihan-2026", "abk-2026", "sosialisasi-kebijakan-2026", "skm-2026"];
+    let slugs = [
+        "kompetensi-2026",
+        "kebutuhan-pelatihan-2026",
+        "abk-2026",
+        "sosialisasi-kebijakan-2026",
+        "skm-2026",
+    ];
     for (n, slug) in slugs.iter().enumerate() {
         let form = load_form(&app, slug).await;
         let answers = example_answers(&form.definition, 0);
         start_form(&browser, &app, &form, 2 + n).await;
         fill_sections(b, &form, &answers).await;
         tap(b, "submit").await;
-        let code = browser.wait_text("#receipt-code", |t| t.contains("SRP-")).await;
+        let code = browser
+            .wait_text("#receipt-code", |t| t.contains("SRP-"))
+            .await;
         assert!(code.contains("SRP-"), "{slug}: {code}");
         assert_eq!(responses(&app).await, n as u64 + 1, "{slug} stored once");
         let overflow = b
-            .execute("return document.documentElement.scrollWidth > window.innerWidth", vec![])
+            .execute(
+                "return document.documentElement.scrollWidth > window.innerWidth",
+                vec![],
+            )
             .await
             .unwrap();
         assert_eq!(overflow, false, "{slug}: no horizontal scrolling at 412 px");
@@ -272,10 +293,17 @@ async fn a_submission_made_offline_is_queued_then_stored_exactly_once() {
         .execute("return localStorage.getItem('serap.outbox')", vec![])
         .await
         .unwrap();
-    assert!(queued.as_str().is_some_and(|q| q.contains(&form.wave_id.to_string()) || q.contains("submission_id")), "{queued}");
+    assert!(
+        queued
+            .as_str()
+            .is_some_and(|q| q.contains(&form.wave_id.to_string()) || q.contains("submission_id")),
+        "{queued}"
+    );
 
     app.restart().await;
-    browser.wait_text("#receipt-code", |t| t.contains("SRP-")).await;
+    browser
+        .wait_text("#receipt-code", |t| t.contains("SRP-"))
+        .await;
     assert_eq!(responses(&app).await, 1);
     // Retries after the acknowledgement would be replays; give them a chance, then count again.
     tokio::time::sleep(Duration::from_secs(3)).await;

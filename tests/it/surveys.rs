@@ -3,14 +3,14 @@
 use std::collections::BTreeSet;
 
 use sea_orm::{EntityTrait, PaginatorTrait};
+use serap_server::counters::{counter_totals, rebuild_counters};
 use serap_server::entities::response;
-use serap_server::submission::{counter_totals, rebuild_counters};
 use serap_shared::api::PublicForm;
 use serap_shared::survey::example_answers;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{Db, TestApp, TestConfig, assert_error};
+use crate::helpers::{Db, TestApp, TestConfig, assert_error, eventually};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -88,6 +88,24 @@ async fn submit(app: &TestApp, slug: &str, body: &Value) -> reqwest::Response {
         .send()
         .await
         .unwrap()
+}
+
+/// Waits until the counter folder has counted every stored response (it lags by about a second).
+async fn folded(app: &TestApp) {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    eventually(
+        std::time::Duration::from_secs(20),
+        "counters folded",
+        || async {
+            let pending = response::Entity::find()
+                .filter(response::Column::Folded.eq(false))
+                .count(&app.state.db)
+                .await
+                .unwrap();
+            (pending == 0).then_some(())
+        },
+    )
+    .await;
 }
 
 async fn every_template_publishes_and_accepts_a_complete_response(db: Db) {
@@ -369,7 +387,9 @@ async fn replays_are_idempotent_and_reuse_with_other_answers_conflicts(db: Db) {
     let first = submit(&app, "skm-2026", &body).await;
     assert_eq!(first.status(), 201);
     let receipt: Value = first.json().await.unwrap();
+    folded(&app).await;
     let counters = counter_totals(&app.state.db, form.wave_id).await.unwrap();
+    assert!(!counters.is_empty(), "the folder counted the response");
 
     for _ in 0..3 {
         let again = submit(&app, "skm-2026", &body).await;
@@ -422,6 +442,7 @@ async fn counters_equal_a_rebuild_after_many_random_submissions(db: Db) {
             }
         }
         total += bodies.len();
+        folded(&app).await;
         let incremental = counter_totals(&app.state.db, form.wave_id).await.unwrap();
         let responses: i64 = incremental
             .iter()

@@ -4,7 +4,7 @@
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use serap_shared::api::{
     Anonymity, CreateSurvey, PublicForm, SurveyDetail, TemplateSummary, UpdateDraft, VersionSummary,
@@ -316,7 +316,7 @@ pub async fn publish_version(
     survey_id: Uuid,
     definition: &SurveyDefinition,
 ) -> Result<VersionSummary, ApiError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let latest: Option<i32> = survey_version::Entity::find()
         .select_only()
         .column_as(survey_version::Column::Version.max(), "max")

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serap_shared::api::{CreateUnit, Unit, UnitImportReport, UnitImportRow};
 use serap_shared::error::{ErrorBody, FieldError};
@@ -380,7 +380,7 @@ pub async fn import_units(
         return Ok(warp::reply::json(&report).into_response());
     }
     // All or nothing: units first (without parents), then parents, in one transaction.
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let mut ids: HashMap<String, Uuid> = existing.iter().map(|(c, u)| (c.clone(), u.id)).collect();
     for (line, input) in &parsed {
         let action = report

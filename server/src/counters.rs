@@ -1,0 +1,286 @@
+//! The report counters (DESIGN invariant 2). Reports read counters, never responses. A background folder on
+//! every instance takes committed, not yet folded responses in batches, adds their `contributions` to the
+//! counters and marks them folded in the same transaction, so each response is counted exactly once. On
+//! PostgreSQL batches are claimed with `FOR UPDATE SKIP LOCKED`, so N instances fold disjoint batches.
+//! Counter rows are sharded so concurrent folders rarely wait on one row; reports sum the shards.
+//! `rebuild_counters` recomputes everything from the responses with the same `contributions`.
+//!
+//! Chosen by measurement over adding to the counters inside each submission's transaction: see
+//! BENCHMARKS.md ("ingest").
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QuerySelect,
+};
+use serap_shared::events::LiveEvent;
+use serap_shared::survey::{Answers, Contribution, contributions};
+use tokio::sync::{Notify, watch};
+use uuid::Uuid;
+
+use crate::bus::EventBus;
+use crate::entities::{counter, response};
+use crate::error::ApiError;
+use crate::submission::VersionCache;
+
+/// Counter rows per (wave, unit, key, bucket): concurrent folders spread over them.
+pub const SHARDS: i16 = 32;
+/// Responses folded per transaction.
+pub const BATCH: u64 = 500;
+const POLL: Duration = Duration::from_millis(250);
+
+/// Adds `rows` to the counters of one shard in one statement (insert, or add on conflict).
+pub async fn add_to_counters<C: ConnectionTrait>(
+    db: &C,
+    wave_id: Uuid,
+    unit_id: Uuid,
+    shard: i16,
+    rows: &[Contribution],
+) -> Result<(), DbErr> {
+    use counter::Column as C;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert.into_table(counter::Entity).columns([
+        C::WaveId,
+        C::UnitId,
+        C::Key,
+        C::Bucket,
+        C::Shard,
+        C::Count,
+        C::Sum,
+    ]);
+    for row in rows {
+        insert.values_panic([
+            wave_id.into(),
+            unit_id.into(),
+            row.key.clone().into(),
+            row.bucket.clone().into(),
+            shard.into(),
+            row.count.into(),
+            row.sum.into(),
+        ]);
+    }
+    let excluded = Alias::new("excluded");
+    insert.on_conflict(
+        OnConflict::columns([C::WaveId, C::UnitId, C::Key, C::Bucket, C::Shard])
+            .value(
+                C::Count,
+                Expr::col((counter::Entity, C::Count)).add(Expr::col((excluded.clone(), C::Count))),
+            )
+            .value(
+                C::Sum,
+                Expr::col((counter::Entity, C::Sum)).add(Expr::col((excluded, C::Sum))),
+            )
+            .to_owned(),
+    );
+    db.execute(&insert).await?;
+    Ok(())
+}
+
+type Totals = BTreeMap<(Uuid, Uuid), BTreeMap<(String, String), (i64, f64)>>;
+
+/// Adds the contributions of `rows` to `totals`, keyed by (wave, unit).
+async fn accumulate<C: ConnectionTrait>(
+    db: &C,
+    versions: &VersionCache,
+    rows: &[response::Model],
+    totals: &mut Totals,
+) -> Result<(), ApiError> {
+    for row in rows {
+        let definition = versions.get(db, row.survey_version_id).await?;
+        let answers: Answers = serde_json::from_value(row.answers.clone())
+            .map_err(|e| anyhow::anyhow!("stored answers of response {}: {e}", row.id))?;
+        let unit = totals.entry((row.wave_id, row.unit_id)).or_default();
+        for c in contributions(&definition, &answers) {
+            let entry = unit.entry((c.key, c.bucket)).or_insert((0, 0.0));
+            entry.0 += c.count;
+            entry.1 += c.sum;
+        }
+    }
+    Ok(())
+}
+
+async fn write_totals<C: ConnectionTrait>(db: &C, totals: Totals, shard: i16) -> Result<(), DbErr> {
+    for ((wave_id, unit_id), buckets) in totals {
+        let rows: Vec<Contribution> = buckets
+            .into_iter()
+            .map(|((key, bucket), (count, sum))| Contribution {
+                key,
+                bucket,
+                count,
+                sum,
+            })
+            .collect();
+        for chunk in rows.chunks(200) {
+            add_to_counters(db, wave_id, unit_id, shard, chunk).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn mark_folded<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<(), DbErr> {
+    for chunk in ids.chunks(500) {
+        response::Entity::update_many()
+            .col_expr(response::Column::Folded, Expr::value(true))
+            .filter(response::Column::Id.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Folds one batch of unfolded responses. Returns how many it folded and the waves they belong to.
+pub async fn fold_batch(
+    db: &DatabaseConnection,
+    versions: &VersionCache,
+) -> Result<(usize, BTreeSet<Uuid>), ApiError> {
+    // Most passes find nothing: look before taking the write lock.
+    let any = response::Entity::find()
+        .select_only()
+        .column(response::Column::Id)
+        .filter(response::Column::Folded.eq(false))
+        .limit(1)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    if any.is_none() {
+        return Ok((0, BTreeSet::new()));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let mut query = response::Entity::find()
+        .filter(response::Column::Folded.eq(false))
+        .limit(BATCH);
+    if db.get_database_backend() == DbBackend::Postgres {
+        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+    }
+    let rows = query.all(&txn).await?;
+    if rows.is_empty() {
+        txn.rollback().await.ok();
+        return Ok((0, BTreeSet::new()));
+    }
+    let mut totals = Totals::new();
+    accumulate(&txn, versions, &rows, &mut totals).await?;
+    let waves: BTreeSet<Uuid> = totals.keys().map(|(wave, _)| *wave).collect();
+    let shard = (Uuid::new_v4().as_bytes()[0] as i16) % SHARDS;
+    write_totals(&txn, totals, shard).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    mark_folded(&txn, &ids).await?;
+    txn.commit().await?;
+    Ok((rows.len(), waves))
+}
+
+/// Folds until nothing is left. Returns how many responses it folded.
+pub async fn fold_pending(
+    db: &DatabaseConnection,
+    versions: &VersionCache,
+) -> Result<usize, ApiError> {
+    let mut total = 0;
+    loop {
+        let (n, _) = fold_batch(db, versions).await?;
+        total += n;
+        if (n as u64) < BATCH {
+            return Ok(total);
+        }
+    }
+}
+
+/// The background folder of one instance.
+pub struct Folder {
+    pub db: DatabaseConnection,
+    pub versions: VersionCache,
+    pub bus: Arc<dyn EventBus>,
+    pub wake: Arc<Notify>,
+}
+
+impl Folder {
+    /// Folds whenever woken (a local submission) or every 250 ms (responses stored by other instances),
+    /// and tells dashboards which waves changed. Stops when `shutdown` turns true.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            loop {
+                match fold_batch(&self.db, &self.versions).await {
+                    Ok((n, waves)) => {
+                        for wave_id in waves {
+                            if let Err(err) =
+                                self.bus.publish(&LiveEvent::WaveUpdated { wave_id }).await
+                            {
+                                tracing::warn!(error = %err, "live update not published");
+                            }
+                        }
+                        if (n as u64) < BATCH {
+                            break;
+                        }
+                    }
+                    Err(err) => {
+                        // Another folder holding the write lock (SQLite) or a database outage: retry soon.
+                        tracing::debug!(error = %err, "counter fold failed; retrying");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = shutdown.changed() => break,
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(POLL) => {}
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+    }
+}
+
+/// Counter totals (shards summed) for a wave: `(unit, key, bucket) -> (count, sum)`.
+pub async fn counter_totals<C: ConnectionTrait>(
+    db: &C,
+    wave_id: Uuid,
+) -> Result<BTreeMap<(Uuid, String, String), (i64, f64)>, DbErr> {
+    let rows = counter::Entity::find()
+        .filter(counter::Column::WaveId.eq(wave_id))
+        .all(db)
+        .await?;
+    let mut totals = BTreeMap::new();
+    for row in rows {
+        let entry = totals
+            .entry((row.unit_id, row.key, row.bucket))
+            .or_insert((0, 0.0));
+        entry.0 += row.count;
+        entry.1 += row.sum;
+    }
+    Ok(totals)
+}
+
+/// Recomputes the counters of `wave_id` (or every wave) from all its stored responses, in one
+/// transaction, and marks them folded. Returns the number of responses counted.
+pub async fn rebuild_counters(
+    db: &DatabaseConnection,
+    versions: &VersionCache,
+    wave_id: Option<Uuid>,
+) -> Result<u64, ApiError> {
+    let txn = crate::db::begin_write(db).await?;
+    let mut responses = response::Entity::find();
+    let mut delete = counter::Entity::delete_many();
+    if let Some(id) = wave_id {
+        responses = responses.filter(response::Column::WaveId.eq(id));
+        delete = delete.filter(counter::Column::WaveId.eq(id));
+    }
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Folders skip what this holds; what they already folded is recounted here.
+        responses = responses.lock(LockType::Update);
+    }
+    let rows = responses.all(&txn).await?;
+    delete.exec(&txn).await?;
+    let mut totals = Totals::new();
+    accumulate(&txn, versions, &rows, &mut totals).await?;
+    write_totals(&txn, totals, 0).await?;
+    let ids: Vec<Uuid> = rows.iter().filter(|r| !r.folded).map(|r| r.id).collect();
+    mark_folded(&txn, &ids).await?;
+    txn.commit().await?;
+    Ok(rows.len() as u64)
+}
