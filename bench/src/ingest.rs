@@ -185,7 +185,7 @@ async fn one_database(
             let pending = db
                 .query_one_raw(Statement::from_string(
                     db.get_database_backend(),
-                    "SELECT COUNT(*) AS n FROM responses WHERE NOT folded",
+                    "SELECT COUNT(*) AS n FROM fold_queue",
                 ))
                 .await?
                 .and_then(|row| row.try_get::<i64>("", "n").ok())

@@ -1,6 +1,6 @@
 //! Organisation units, surveys with immutable published versions, waves, responses and the sharded
-//! aggregate counters reports read (DESIGN invariants 2 and 3). `responses.folded` marks the responses the
-//! counter folder has added to the counters.
+//! aggregate counters reports read (DESIGN invariants 2 and 3), with the queue of responses the counter
+//! folder has yet to add.
 
 use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -173,8 +173,7 @@ impl MigrationTrait for Migration {
                     unit_id BLOB NOT NULL REFERENCES org_units (id),
                     answers TEXT NOT NULL,
                     received_on TEXT NOT NULL,
-                    receipt_code TEXT NOT NULL,
-                    folded BOOLEAN NOT NULL DEFAULT FALSE
+                    receipt_code TEXT NOT NULL
                 ) WITHOUT ROWID"
             }
             _ => {
@@ -187,8 +186,7 @@ impl MigrationTrait for Migration {
                     unit_id UUID NOT NULL REFERENCES org_units (id),
                     answers JSON NOT NULL,
                     received_on TEXT NOT NULL,
-                    receipt_code TEXT NOT NULL,
-                    folded BOOLEAN NOT NULL DEFAULT FALSE
+                    receipt_code TEXT NOT NULL
                 )"
             }
         };
@@ -202,13 +200,15 @@ impl MigrationTrait for Migration {
                 "CREATE INDEX IF NOT EXISTS idx_responses_wave ON responses (wave_id, unit_id)",
             )
             .await?;
-        // What the counter folder still has to add: small, as it only holds the last second's responses.
-        manager
-            .get_connection()
-            .execute_unprepared(
-                "CREATE INDEX IF NOT EXISTS idx_responses_unfolded ON responses (id) WHERE NOT folded",
-            )
-            .await?;
+        // Responses the counter folder has yet to add: written with the response, deleted when folded, so it
+        // only ever holds about a second's worth. Responses themselves are never rewritten.
+        let queue = match manager.get_database_backend() {
+            DbBackend::Sqlite => {
+                "CREATE TABLE IF NOT EXISTS fold_queue (response_id BLOB NOT NULL PRIMARY KEY) WITHOUT ROWID"
+            }
+            _ => "CREATE TABLE IF NOT EXISTS fold_queue (response_id UUID NOT NULL PRIMARY KEY)",
+        };
+        manager.get_connection().execute_unprepared(queue).await?;
         manager
             .create_table(
                 Table::create()

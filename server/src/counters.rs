@@ -1,7 +1,8 @@
-//! The report counters (DESIGN invariant 2). Reports read counters, never responses. A background folder on
-//! every instance takes committed, not yet folded responses in batches, adds their `contributions` to the
-//! counters and marks them folded in the same transaction, so each response is counted exactly once. On
-//! PostgreSQL batches are claimed with `FOR UPDATE SKIP LOCKED`, so N instances fold disjoint batches.
+//! The report counters (DESIGN invariant 2). Reports read counters, never responses. Each stored response
+//! also gets a row in `fold_queue` (same statement or transaction). A background folder on every instance
+//! takes queued responses in batches, adds their `contributions` to the counters and deletes their queue rows
+//! in the same transaction, so each response is counted exactly once. On PostgreSQL batches are claimed with
+//! `FOR UPDATE SKIP LOCKED`, so N instances fold disjoint batches.
 //! Counter rows are sharded so concurrent folders rarely wait on one row; reports sum the shards.
 //! `rebuild_counters` recomputes everything from the responses with the same `contributions`.
 //!
@@ -12,10 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockBehavior, LockType, OnConflict, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect,
+    QuerySelect, Statement,
 };
 use serap_shared::events::LiveEvent;
 use serap_shared::survey::{Answers, Contribution, contributions};
@@ -23,7 +24,7 @@ use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 use crate::bus::EventBus;
-use crate::entities::{counter, response};
+use crate::entities::{counter, fold_queue, response};
 use crate::error::ApiError;
 use crate::submission::VersionCache;
 
@@ -124,55 +125,80 @@ async fn write_totals<C: ConnectionTrait>(db: &C, totals: Totals, shard: i16) ->
     Ok(())
 }
 
-async fn mark_folded<C: ConnectionTrait>(db: &C, ids: &[Uuid]) -> Result<(), DbErr> {
+/// Claims up to a batch of queued response ids, deleting their queue rows (in the caller's transaction).
+async fn claim_batch<C: ConnectionTrait>(txn: &C) -> Result<Vec<Uuid>, DbErr> {
+    let backend = txn.get_database_backend();
+    if backend == DbBackend::Postgres {
+        let rows = txn
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                "DELETE FROM fold_queue WHERE response_id IN (
+                    SELECT response_id FROM fold_queue LIMIT $1 FOR UPDATE SKIP LOCKED
+                 ) RETURNING response_id",
+                [(BATCH as i64).into()],
+            ))
+            .await?;
+        return rows
+            .iter()
+            .map(|r| r.try_get::<Uuid>("", "response_id"))
+            .collect();
+    }
+    let ids: Vec<Uuid> = fold_queue::Entity::find()
+        .select_only()
+        .column(fold_queue::Column::ResponseId)
+        .limit(BATCH)
+        .into_tuple()
+        .all(txn)
+        .await?;
     for chunk in ids.chunks(500) {
-        response::Entity::update_many()
-            .col_expr(response::Column::Folded, Expr::value(true))
-            .filter(response::Column::Id.is_in(chunk.iter().copied()))
-            .exec(db)
+        fold_queue::Entity::delete_many()
+            .filter(fold_queue::Column::ResponseId.is_in(chunk.iter().copied()))
+            .exec(txn)
             .await?;
     }
-    Ok(())
+    Ok(ids)
 }
 
-/// Folds one batch of unfolded responses. Returns how many it folded and the waves they belong to.
+async fn load_responses<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+) -> Result<Vec<response::Model>, DbErr> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        rows.extend(
+            response::Entity::find()
+                .filter(response::Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// Folds one batch of queued responses. Returns how many it folded and the waves they belong to.
 pub async fn fold_batch(
     db: &DatabaseConnection,
     versions: &VersionCache,
 ) -> Result<(usize, BTreeSet<Uuid>), ApiError> {
     // Most passes find nothing: look before taking the write lock.
-    let any = response::Entity::find()
-        .select_only()
-        .column(response::Column::Id)
-        .filter(response::Column::Folded.eq(false))
-        .limit(1)
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?;
+    let any = fold_queue::Entity::find().one(db).await?;
     if any.is_none() {
         return Ok((0, BTreeSet::new()));
     }
     let txn = crate::db::begin_write(db).await?;
-    let mut query = response::Entity::find()
-        .filter(response::Column::Folded.eq(false))
-        .limit(BATCH);
-    if db.get_database_backend() == DbBackend::Postgres {
-        query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-    }
-    let rows = query.all(&txn).await?;
-    if rows.is_empty() {
+    let ids = claim_batch(&txn).await?;
+    if ids.is_empty() {
         txn.rollback().await.ok();
         return Ok((0, BTreeSet::new()));
     }
+    let rows = load_responses(&txn, &ids).await?;
     let mut totals = Totals::new();
     accumulate(&txn, versions, &rows, &mut totals).await?;
     let waves: BTreeSet<Uuid> = totals.keys().map(|(wave, _)| *wave).collect();
     let shard = (Uuid::new_v4().as_bytes()[0] as i16) % SHARDS;
     write_totals(&txn, totals, shard).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    mark_folded(&txn, &ids).await?;
     txn.commit().await?;
-    Ok((rows.len(), waves))
+    Ok((ids.len(), waves))
 }
 
 /// Folds until nothing is left. Returns how many responses it folded.
@@ -256,31 +282,37 @@ pub async fn counter_totals<C: ConnectionTrait>(
     Ok(totals)
 }
 
-/// Recomputes the counters of `wave_id` (or every wave) from all its stored responses, in one
-/// transaction, and marks them folded. Returns the number of responses counted.
+/// Recomputes the counters of `wave_id` (or every wave) from all its stored responses, in one transaction
+/// that holds off new submissions and folders meanwhile. Returns the number of responses counted.
 pub async fn rebuild_counters(
     db: &DatabaseConnection,
     versions: &VersionCache,
     wave_id: Option<Uuid>,
 ) -> Result<u64, ApiError> {
     let txn = crate::db::begin_write(db).await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        // Submissions queue behind this; folders finish the batch they hold first.
+        txn.execute_unprepared("LOCK TABLE fold_queue IN EXCLUSIVE MODE")
+            .await?;
+    }
     let mut responses = response::Entity::find();
     let mut delete = counter::Entity::delete_many();
     if let Some(id) = wave_id {
         responses = responses.filter(response::Column::WaveId.eq(id));
         delete = delete.filter(counter::Column::WaveId.eq(id));
     }
-    if db.get_database_backend() == DbBackend::Postgres {
-        // Folders skip what this holds; what they already folded is recounted here.
-        responses = responses.lock(LockType::Update);
-    }
     let rows = responses.all(&txn).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    for chunk in ids.chunks(500) {
+        fold_queue::Entity::delete_many()
+            .filter(fold_queue::Column::ResponseId.is_in(chunk.iter().copied()))
+            .exec(&txn)
+            .await?;
+    }
     delete.exec(&txn).await?;
     let mut totals = Totals::new();
     accumulate(&txn, versions, &rows, &mut totals).await?;
     write_totals(&txn, totals, 0).await?;
-    let ids: Vec<Uuid> = rows.iter().filter(|r| !r.folded).map(|r| r.id).collect();
-    mark_folded(&txn, &ids).await?;
     txn.commit().await?;
     Ok(rows.len() as u64)
 }

@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Jakarta;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, SqlErr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, QueryFilter, SqlErr, Statement,
 };
 use serap_shared::api::{Anonymity, Receipt, SubmitResponse};
 use serap_shared::error::FieldError;
@@ -19,7 +20,7 @@ use serap_shared::survey::{SurveyDefinition, validate_response};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::entities::{response, survey_version, wave};
+use crate::entities::{fold_queue, response, survey_version, wave};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -141,29 +142,11 @@ pub async fn submit(
         receipt_code: receipt_code(),
         received_on: wib_date(now),
     };
-    let inserted = response::Entity::insert(response::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        submission_id: Set(request.submission_id),
-        body_hash: Set(hash.clone()),
-        wave_id: Set(wave.id),
-        survey_version_id: Set(wave.survey_version_id),
-        unit_id: Set(request.unit_id),
-        answers: Set(serde_json::to_value(&request.answers).unwrap_or_default()),
-        received_on: Set(receipt.received_on.clone()),
-        receipt_code: Set(receipt.receipt_code.clone()),
-        folded: Set(false),
-    })
-    .on_conflict(
-        OnConflict::column(response::Column::SubmissionId)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await;
+    let inserted = store(db, &wave, &request, &hash, &receipt).await;
     match inserted {
-        Ok(1) => {}
+        Ok(true) => {}
         // The submission id is taken: an earlier (or concurrent) delivery of this submission, or a reuse.
-        Ok(_) => {
+        Ok(false) => {
             let existing = find_submission(db, request.submission_id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("conflicting submission id without a stored row"))?;
@@ -185,6 +168,76 @@ pub async fn submit(
     // The counter folder adds it to the report counters within about a second.
     state.fold_wake.notify_one();
     Ok(Submitted::Created(receipt))
+}
+
+/// Stores the response and queues it for the counter folder, atomically: one statement on PostgreSQL, one
+/// transaction elsewhere. `Ok(false)`: the submission id already exists (nothing written).
+async fn store(
+    db: &DatabaseConnection,
+    wave: &wave::Model,
+    request: &SubmitResponse,
+    hash: &str,
+    receipt: &Receipt,
+) -> Result<bool, DbErr> {
+    let id = Uuid::new_v4();
+    let answers = serde_json::to_value(&request.answers).unwrap_or_default();
+    if db.get_database_backend() == DbBackend::Postgres {
+        let result = db
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "WITH inserted AS (
+                    INSERT INTO responses (id, submission_id, body_hash, wave_id, survey_version_id,
+                                           unit_id, answers, received_on, receipt_code)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    ON CONFLICT (submission_id) DO NOTHING
+                    RETURNING id
+                 )
+                 INSERT INTO fold_queue (response_id) SELECT id FROM inserted",
+                [
+                    id.into(),
+                    request.submission_id.into(),
+                    hash.to_string().into(),
+                    wave.id.into(),
+                    wave.survey_version_id.into(),
+                    request.unit_id.into(),
+                    answers.into(),
+                    receipt.received_on.clone().into(),
+                    receipt.receipt_code.clone().into(),
+                ],
+            ))
+            .await?;
+        return Ok(result.rows_affected() == 1);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let inserted = response::Entity::insert(response::ActiveModel {
+        id: Set(id),
+        submission_id: Set(request.submission_id),
+        body_hash: Set(hash.to_string()),
+        wave_id: Set(wave.id),
+        survey_version_id: Set(wave.survey_version_id),
+        unit_id: Set(request.unit_id),
+        answers: Set(answers),
+        received_on: Set(receipt.received_on.clone()),
+        receipt_code: Set(receipt.receipt_code.clone()),
+    })
+    .on_conflict(
+        OnConflict::column(response::Column::SubmissionId)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if inserted == 0 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    fold_queue::Entity::insert(fold_queue::ActiveModel {
+        response_id: Set(id),
+    })
+    .exec_without_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 async fn find_submission<C: ConnectionTrait>(

@@ -92,13 +92,11 @@ async fn submit(app: &TestApp, slug: &str, body: &Value) -> reqwest::Response {
 
 /// Waits until the counter folder has counted every stored response (it lags by about a second).
 async fn folded(app: &TestApp) {
-    use sea_orm::{ColumnTrait, QueryFilter};
     eventually(
         std::time::Duration::from_secs(20),
         "counters folded",
         || async {
-            let pending = response::Entity::find()
-                .filter(response::Column::Folded.eq(false))
+            let pending = serap_server::entities::fold_queue::Entity::find()
                 .count(&app.state.db)
                 .await
                 .unwrap();

@@ -1,6 +1,7 @@
 //! sea-orm entities. They never cross the wire: handlers convert them to `serap_shared` types.
 
 pub mod counter;
+pub mod fold_queue;
 pub mod org_unit;
 pub mod outbox_message;
 pub mod response;

@@ -17,8 +17,6 @@ pub struct Model {
     pub answers: Json,
     pub received_on: String,
     pub receipt_code: String,
-    /// Added to the counters by the folder (exactly once: flag and counters commit together).
-    pub folded: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
