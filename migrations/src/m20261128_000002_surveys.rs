@@ -209,6 +209,17 @@ impl MigrationTrait for Migration {
             _ => "CREATE TABLE IF NOT EXISTS fold_queue (response_id UUID NOT NULL PRIMARY KEY)",
         };
         manager.get_connection().execute_unprepared(queue).await?;
+        if manager.get_database_backend() == DbBackend::Sqlite {
+            // SQLite has no data-modifying CTEs: a trigger queues each inserted response in the same
+            // statement. (PostgreSQL does both in one `WITH ... INSERT` statement.)
+            manager
+                .get_connection()
+                .execute_unprepared(
+                    "CREATE TRIGGER IF NOT EXISTS responses_fold_queue AFTER INSERT ON responses
+                     BEGIN INSERT INTO fold_queue (response_id) VALUES (NEW.id); END",
+                )
+                .await?;
+        }
         manager
             .create_table(
                 Table::create()

@@ -20,7 +20,7 @@ use serap_shared::survey::{SurveyDefinition, validate_response};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::entities::{fold_queue, response, survey_version, wave};
+use crate::entities::{response, survey_version, wave};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -170,8 +170,8 @@ pub async fn submit(
     Ok(Submitted::Created(receipt))
 }
 
-/// Stores the response and queues it for the counter folder, atomically: one statement on PostgreSQL, one
-/// transaction elsewhere. `Ok(false)`: the submission id already exists (nothing written).
+/// Stores the response and queues it for the counter folder, atomically, in one statement (a data-modifying
+/// CTE on PostgreSQL, a trigger on SQLite). `Ok(false)`: the submission id already exists (nothing written).
 async fn store(
     db: &DatabaseConnection,
     wave: &wave::Model,
@@ -208,7 +208,7 @@ async fn store(
             .await?;
         return Ok(result.rows_affected() == 1);
     }
-    let txn = crate::db::begin_write(db).await?;
+    // SQLite: a trigger adds the queue row in the same statement.
     let inserted = response::Entity::insert(response::ActiveModel {
         id: Set(id),
         submission_id: Set(request.submission_id),
@@ -225,19 +225,9 @@ async fn store(
             .do_nothing()
             .to_owned(),
     )
-    .exec_without_returning(&txn)
+    .exec_without_returning(db)
     .await?;
-    if inserted == 0 {
-        txn.rollback().await?;
-        return Ok(false);
-    }
-    fold_queue::Entity::insert(fold_queue::ActiveModel {
-        response_id: Set(id),
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(true)
+    Ok(inserted == 1)
 }
 
 async fn find_submission<C: ConnectionTrait>(

@@ -71,6 +71,17 @@ async fn unit_csv_import_dry_run_then_all_or_nothing_then_idempotent() {
         3
     );
 
+    // A cycle through the file and the existing tree is refused.
+    let cycle = "code,name,kind,parent_code\n3673,Pemerintah Kota Serang,pemda,PKM-01\n";
+    let report: Value = import(&app, cycle, false).await.json().await.unwrap();
+    assert_eq!(report["rejected"], 1, "{report}");
+    assert!(
+        report["rows"][0]["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("cycle")
+    );
+
     let r = import(&app, "nama\nx\n", false).await;
     assert_error(r, 422, "validation_failed").await;
 }

@@ -324,13 +324,35 @@ pub async fn import_units(
                 ));
             }
         }
-        if input.parent_code.as_deref() == Some(input.code.as_str())
-            && let Some(row) = report.rows.iter_mut().find(|r| r.line == *line)
-        {
-            row.problems.push(
-                "unit tidak boleh menjadi induknya sendiri / a unit cannot be its own parent"
-                    .into(),
-            );
+    }
+    // The tree after the import must have no cycles (a unit its own ancestor).
+    let mut parent_of: HashMap<String, Option<String>> = existing
+        .values()
+        .map(|u| {
+            let parent = u
+                .parent_id
+                .and_then(|pid| existing.values().find(|p| p.id == pid))
+                .map(|p| p.code.clone());
+            (u.code.clone(), parent)
+        })
+        .collect();
+    for (_, input) in &parsed {
+        parent_of.insert(input.code.clone(), input.parent_code.clone());
+    }
+    for (line, input) in &parsed {
+        let mut seen = std::collections::HashSet::new();
+        let mut cursor = Some(input.code.clone());
+        while let Some(code) = cursor {
+            if !seen.insert(code.clone()) {
+                if let Some(row) = report.rows.iter_mut().find(|r| r.line == *line) {
+                    row.problems.push(
+                        "unit menjadi induk dari dirinya sendiri (siklus) / the unit would be its own ancestor (cycle)"
+                            .into(),
+                    );
+                }
+                break;
+            }
+            cursor = parent_of.get(&code).cloned().flatten();
         }
     }
     for row in &mut report.rows {
