@@ -82,6 +82,16 @@ pub fn backoff(attempts: i32) -> Duration {
     Duration::from_secs(5u64.saturating_mul(1 << exp)).min(Duration::from_secs(3600))
 }
 
+/// Messages to (re)try at `now`: pending and due, or claimed by an instance whose lease ran out.
+fn due(now: DateTime<Utc>) -> sea_orm::sea_query::SimpleExpr {
+    Column::Status
+        .eq(STATUS_PENDING)
+        .and(Column::NextAttemptAt.lte(now))
+        .or(Column::Status
+            .eq(STATUS_SENDING)
+            .and(Column::ClaimedUntil.lt(now)))
+}
+
 #[derive(Clone)]
 pub struct Dispatcher {
     db: DatabaseConnection,
@@ -118,14 +128,7 @@ impl Dispatcher {
         let due = Outbox::find()
             .select_only()
             .column(Column::Id)
-            .filter(
-                Column::Status
-                    .eq(STATUS_PENDING)
-                    .and(Column::NextAttemptAt.lte(now))
-                    .or(Column::Status
-                        .eq(STATUS_SENDING)
-                        .and(Column::ClaimedUntil.lt(now))),
-            )
+            .filter(due(now))
             .order_by_asc(Column::NextAttemptAt)
             .limit(BATCH)
             .into_tuple::<Uuid>()
@@ -153,14 +156,7 @@ impl Dispatcher {
             .col_expr(Column::ClaimedUntil, Expr::value(lease_end))
             .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
             .filter(Column::Id.eq(id))
-            .filter(
-                Column::Status
-                    .eq(STATUS_PENDING)
-                    .and(Column::NextAttemptAt.lte(now))
-                    .or(Column::Status
-                        .eq(STATUS_SENDING)
-                        .and(Column::ClaimedUntil.lt(now))),
-            )
+            .filter(due(now))
             .exec(&self.db)
             .await?;
         if claimed.rows_affected != 1 {
