@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_outbox;
 mod m20261128_000002_surveys;
+mod m20261128_000003_people;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_outbox::Migration),
             Box::new(m20261128_000002_surveys::Migration),
+            Box::new(m20261128_000003_people::Migration),
         ]
     }
 }

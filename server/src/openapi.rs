@@ -25,6 +25,7 @@ use crate::routes;
         routes::units::list_units,
         routes::units::create_unit,
         routes::units::import_units,
+        routes::people::import_people,
         routes::surveys::list_templates,
         routes::surveys::create_survey,
         routes::surveys::list_surveys,

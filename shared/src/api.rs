@@ -218,24 +218,26 @@ pub struct CreateUnit {
     pub parent_code: Option<String>,
 }
 
-/// What a unit CSV import did (or, in a dry run, would do) with each row.
+/// What a CSV import (units, roster) did, or in a dry run would do, with each row. When any row is
+/// rejected nothing is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UnitImportReport {
+pub struct ImportReport {
     pub dry_run: bool,
     pub created: u32,
     pub updated: u32,
     pub unchanged: u32,
     pub rejected: u32,
-    pub rows: Vec<UnitImportRow>,
+    pub rows: Vec<ImportRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct UnitImportRow {
+pub struct ImportRow {
     /// 1-based line in the file (the header is line 1).
     pub line: u32,
-    pub code: String,
+    /// What the row is about: a unit code, or a person's name (never a NIP).
+    pub key: String,
     /// `create`, `update`, `unchanged` or `rejected`.
     pub action: String,
     #[serde(default)]

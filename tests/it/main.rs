@@ -11,6 +11,7 @@ mod errors;
 mod health;
 mod mail;
 mod openapi;
+mod people;
 mod static_files;
 mod surveys;
 mod units;

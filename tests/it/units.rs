@@ -28,6 +28,7 @@ async fn unit_csv_import_dry_run_then_all_or_nothing_then_idempotent() {
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["created"], 3);
     assert_eq!(report["rows"][2]["action"], "create");
+    assert_eq!(report["rows"][2]["key"], "PKM-01");
     assert_eq!(
         org_unit::Entity::find().count(&app.state.db).await.unwrap(),
         0,

@@ -4,6 +4,7 @@ pub mod counter;
 pub mod fold_queue;
 pub mod org_unit;
 pub mod outbox_message;
+pub mod person;
 pub mod response;
 pub mod survey;
 pub mod survey_version;

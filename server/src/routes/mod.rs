@@ -16,10 +16,12 @@ use crate::error::{ApiError, handle_rejection};
 use crate::state::AppState;
 
 pub mod admin;
+pub mod csv_import;
 pub mod forms;
 pub mod health;
 pub mod meta;
 pub mod pages;
+pub mod people;
 pub mod surveys;
 pub mod units;
 pub mod waves;
@@ -91,6 +93,8 @@ pub fn app(
         .or(admin::routes(state.clone()))
         .unify()
         .or(units::routes(state.clone()))
+        .unify()
+        .or(people::routes(state.clone()))
         .unify()
         .or(surveys::routes(state.clone()))
         .unify()

@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
 };
-use serap_shared::api::{CreateUnit, Unit, UnitImportReport, UnitImportRow};
+use serap_shared::api::{CreateUnit, ImportReport, ImportRow, Unit};
 use serap_shared::error::{ErrorBody, FieldError};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -16,6 +16,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
+use super::csv_import::{CsvTable, new_report, reject, tally};
 use super::{json_body, require_admin, with_state};
 use crate::endpoint;
 use crate::entities::org_unit;
@@ -186,12 +187,7 @@ pub struct ImportQuery {
 
 /// Header names accepted for each field (Indonesian or English, any case).
 fn field_of(header: &str) -> Option<&'static str> {
-    match header
-        .trim()
-        .trim_start_matches('\u{feff}')
-        .to_lowercase()
-        .as_str()
-    {
+    match header {
         "code" | "kode" | "kode_unit" | "kode unit" => Some("code"),
         "name" | "nama" | "nama_unit" | "nama unit" => Some("name"),
         "kind" | "jenis" | "tipe" | "type" => Some("kind"),
@@ -207,7 +203,7 @@ fn field_of(header: &str) -> Option<&'static str> {
         description = "CSV (`,` or `;`, UTF-8 with or without BOM) with columns code/kode, name/nama, kind/jenis, sector/sektor, parent_code/induk"),
     security(("admin_token" = [])),
     responses(
-        (status = 200, description = "What was (or, in a dry run, would be) done per row; nothing is written when any row is rejected", body = UnitImportReport),
+        (status = 200, description = "What was (or, in a dry run, would be) done per row; nothing is written when any row is rejected", body = ImportReport),
         (status = 401, description = "Admin token required", body = ErrorBody),
         (status = 413, description = "File too large", body = ErrorBody),
         (status = 422, description = "Unreadable CSV or missing columns", body = ErrorBody)))]
@@ -218,37 +214,7 @@ pub async fn import_units(
     state: AppState,
 ) -> Result<Response, ApiError> {
     require_admin(&state, authorization.as_deref())?;
-    let text = std::str::from_utf8(&body).map_err(|_| {
-        ApiError::validation(vec![FieldError::new(
-            "$",
-            "berkas harus UTF-8 / file must be UTF-8",
-        )])
-    })?;
-    let text = text.trim_start_matches('\u{feff}');
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| ApiError::validation(vec![FieldError::new("$", format!("CSV: {e}"))]))?
-        .clone();
-    let columns: Vec<Option<&'static str>> = headers.iter().map(field_of).collect();
-    for required in ["code", "name", "kind"] {
-        if !columns.contains(&Some(required)) {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "$",
-                format!("kolom wajib tidak ada / missing column: {required}"),
-            )]));
-        }
-    }
+    let table = CsvTable::parse(&body, field_of, &["code", "name", "kind"])?;
     let existing: HashMap<String, org_unit::Model> = org_unit::Entity::find()
         .all(&state.db)
         .await?
@@ -256,44 +222,25 @@ pub async fn import_units(
         .map(|u| (u.code.clone(), u))
         .collect();
     let mut parsed: Vec<(u32, CreateUnit)> = Vec::new();
-    let mut report = UnitImportReport {
-        dry_run: query.dry_run,
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        rejected: 0,
-        rows: Vec::new(),
-    };
+    let mut report = new_report(query.dry_run);
     let mut in_file: BTreeMap<String, u32> = BTreeMap::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u32 + 2;
+    for (line, record) in &table.rows {
+        let line = *line;
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                report.rejected += 1;
-                report.rows.push(UnitImportRow {
-                    line,
-                    code: String::new(),
-                    action: "rejected".into(),
-                    problems: vec![format!("CSV: {e}")],
-                });
+                report
+                    .rows
+                    .push(reject(line, String::new(), vec![e.clone()]));
                 continue;
             }
         };
-        let get = |field: &str| {
-            columns
-                .iter()
-                .position(|c| *c == Some(field))
-                .and_then(|i| record.get(i))
-                .unwrap_or("")
-                .to_string()
-        };
         let input = CreateUnit {
-            code: get("code"),
-            name: get("name"),
-            kind: get("kind"),
-            sector: Some(get("sector")).filter(|s| !s.is_empty()),
-            parent_code: Some(get("parent_code")).filter(|s| !s.is_empty()),
+            code: table.get(record, "code"),
+            name: table.get(record, "name"),
+            kind: table.get(record, "kind"),
+            sector: Some(table.get(record, "sector")).filter(|s| !s.is_empty()),
+            parent_code: Some(table.get(record, "parent_code")).filter(|s| !s.is_empty()),
         };
         let mut problems: Vec<String> = unit_problems(&input)
             .into_iter()
@@ -304,9 +251,9 @@ pub async fn import_units(
                 "kode ganda, lihat baris {earlier} / duplicate code, see line {earlier}"
             ));
         }
-        report.rows.push(UnitImportRow {
+        report.rows.push(ImportRow {
             line,
-            code: input.code.clone(),
+            key: input.code.clone(),
             action: String::new(),
             problems,
         });
@@ -357,7 +304,6 @@ pub async fn import_units(
     }
     for row in &mut report.rows {
         if !row.problems.is_empty() || row.action == "rejected" {
-            row.action = "rejected".into();
             continue;
         }
         let input = &parsed
@@ -385,19 +331,7 @@ pub async fn import_units(
         }
         .into();
     }
-    for row in &report.rows {
-        match row.action.as_str() {
-            "create" => report.created += 1,
-            "update" => report.updated += 1,
-            "unchanged" => report.unchanged += 1,
-            _ => {}
-        }
-    }
-    report.rejected = report
-        .rows
-        .iter()
-        .filter(|r| r.action == "rejected")
-        .count() as u32;
+    tally(&mut report);
     if query.dry_run || report.rejected > 0 {
         return Ok(warp::reply::json(&report).into_response());
     }
