@@ -14,7 +14,15 @@ use crate::routes::surveys::publish_version;
 use crate::routes::waves::{DEFAULT_MIN_COMMENT_GROUP, DEFAULT_MIN_GROUP};
 
 /// `(code, name, kind, sector, parent code)`.
-const UNITS: &[(&str, &str, &str, Option<&str>, Option<&str>)] = &[
+type DemoUnit = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+const UNITS: &[DemoUnit] = &[
     ("3673", "Pemerintah Kota Serang", "pemda", None, None),
     (
         "SETDA",

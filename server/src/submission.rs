@@ -60,7 +60,9 @@ impl VersionCache {
 /// Waves by slug, kept for two seconds: a submission needs its wave's window and version without a query
 /// each time, and a change made on another instance is seen within two seconds.
 #[derive(Clone, Default)]
-pub struct WaveCache(Arc<RwLock<HashMap<String, (Instant, Arc<wave::Model>)>>>);
+pub struct WaveCache(Arc<RwLock<HashMap<String, CachedWave>>>);
+
+type CachedWave = (Instant, Arc<wave::Model>);
 
 const WAVE_TTL: Duration = Duration::from_secs(2);
 

@@ -1,9 +1,9 @@
 //! User-interface text in Bahasa Indonesia (default) and English. The choice is kept in localStorage and
 //! mirrored to `<html lang>` for screen readers.
 
-use gloo_storage::{LocalStorage, Storage};
 use serap_shared::i18n::{Lang, Text};
-use yew::prelude::*;
+
+use crate::services::store;
 
 const STORAGE_KEY: &str = "serap.lang";
 
@@ -330,22 +330,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
     }
 }
 
-/// The language context every page reads: the current language and a way to change it.
-#[derive(Clone, PartialEq)]
-pub struct LangContext {
-    pub lang: Lang,
-    pub set: Callback<Lang>,
-}
-
-impl LangContext {
-    pub fn t(&self, key: Key) -> &'static str {
-        t(self.lang, key)
-    }
-}
-
 /// The saved choice, else the browser's language if it is Indonesian or English, else Indonesian.
 pub fn initial_lang() -> Lang {
-    if let Ok(code) = LocalStorage::get::<String>(STORAGE_KEY)
+    if let Some(code) = store::get::<String>(STORAGE_KEY)
         && let Some(lang) = Lang::from_code(&code)
     {
         return lang;
@@ -354,7 +341,7 @@ pub fn initial_lang() -> Lang {
 }
 
 pub fn remember(lang: Lang) {
-    let _ = LocalStorage::set(STORAGE_KEY, lang.code());
+    store::set(STORAGE_KEY, lang.code());
     if let Some(root) = gloo_utils_document().and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", lang.code());
     }
@@ -362,11 +349,6 @@ pub fn remember(lang: Lang) {
 
 fn gloo_utils_document() -> Option<web_sys::Document> {
     web_sys::window().and_then(|w| w.document())
-}
-
-#[hook]
-pub fn use_lang() -> LangContext {
-    use_context::<LangContext>().expect("LangContext is provided by App")
 }
 
 /// Both languages of a UI text, for messages stored before the language may change.

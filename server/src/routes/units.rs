@@ -264,12 +264,11 @@ pub async fn import_units(
         if let Some(parent) = &input.parent_code
             && !existing.contains_key(parent)
             && !in_file.contains_key(parent)
+            && let Some(row) = report.rows.iter_mut().find(|r| r.line == *line)
         {
-            if let Some(row) = report.rows.iter_mut().find(|r| r.line == *line) {
-                row.problems.push(format!(
-                    "unit induk tidak dikenal / unknown parent: {parent}"
-                ));
-            }
+            row.problems.push(format!(
+                "unit induk tidak dikenal / unknown parent: {parent}"
+            ));
         }
     }
     // The tree after the import must have no cycles (a unit its own ancestor).

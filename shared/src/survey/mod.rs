@@ -7,6 +7,9 @@ mod condition;
 mod model;
 mod sample;
 mod validate;
+mod wire;
+#[cfg(test)]
+mod wire_tests;
 
 pub use aggregate::{Contribution, RESPONSES_KEY, contributions};
 pub use condition::{is_visible, visible_question_ids};

@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::Text;
 
+// `Question`, `QuestionKind`, `Condition`, `Scalar` and `Answer` derive `Serialize` (and utoipa's schema) from
+// the serde attributes below; their `Deserialize` is hand-written in `wire.rs` (same JSON, far less code in
+// the wasm client than serde's flatten / tagged / untagged machinery).
+
 /// A survey definition: what a published version freezes and what respondents answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -31,7 +35,7 @@ pub struct Section {
     pub questions: Vec<Question>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     /// Stable id, unique in the whole survey (`[a-z0-9_]{1,40}`); answers are keyed by it.
@@ -50,7 +54,7 @@ pub struct Question {
 
 /// What kind of answer a question takes, with its settings. Serialised with a `kind` tag next to the
 /// question's other fields, e.g. `{"id": "q1", "kind": "rating", "max": 5, ...}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum QuestionKind {
@@ -167,7 +171,7 @@ pub enum JobLevel {
 /// Conditional display. Serialised with an `op` tag, e.g.
 /// `{"op": "equals", "question": "q1", "value": "ya"}`,
 /// `{"op": "and", "all": [...]}`, `{"op": "not", "condition": {...}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Condition {
@@ -210,7 +214,7 @@ pub enum Condition {
 }
 
 /// A literal compared with an answer: an option id or text, or a number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Scalar {
@@ -219,7 +223,7 @@ pub enum Scalar {
 }
 
 /// One answer. Which variant a question takes is given by its `QuestionKind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Answer {

@@ -1,54 +1,62 @@
-//! The home page: what Serap is, and the live service status fetched from `/api/v1/meta`.
+//! The home page: what Serap is, and the live service status fetched from `/api/v1/meta`. Not a component of
+//! its own (each component type costs code in the wasm): the app keeps the status with `use_status`.
 
 use serap_shared::api::ServerInfo;
+use serap_shared::i18n::Lang;
 use yew::prelude::*;
 
-use crate::i18n::{Key, use_lang, wib_display};
+use crate::i18n::{Key, t, wib_display};
 use crate::services::api::{self, ApiError};
 
-#[component]
-pub fn Home() -> Html {
-    let lang = use_lang();
-    let info = use_state(|| None::<Result<ServerInfo, ApiError>>);
+/// The service status: `None` while loading.
+pub type Status = Option<Result<ServerInfo, ApiError>>;
+
+/// The status, fetched each time the home page is shown (`active`) and on retry; and the retry callback.
+#[hook]
+pub fn use_status(active: bool) -> (UseStateHandle<Status>, Callback<MouseEvent>) {
+    let info = use_state(|| None);
     let reload = use_state(|| 0u32);
     {
         let info = info.clone();
-        use_effect_with(*reload, move |_| {
-            info.set(None);
-            wasm_bindgen_futures::spawn_local(async move {
-                info.set(Some(api::get::<ServerInfo>("/api/v1/meta").await));
-            });
+        use_effect_with((active, *reload), move |(active, _)| {
+            if *active {
+                info.set(None);
+                wasm_bindgen_futures::spawn_local(async move {
+                    info.set(Some(api::get::<ServerInfo>("/api/v1/meta").await));
+                });
+            }
         });
     }
-    let retry = {
-        let reload = reload.clone();
-        Callback::from(move |_| reload.set(*reload + 1))
-    };
-    let status = match &*info {
-        None => html! { <p class="status" role="status">{ lang.t(Key::Loading) }</p> },
+    let retry = Callback::from(move |_| reload.set(*reload + 1));
+    (info, retry)
+}
+
+pub fn home(lang: Lang, info: &Status, retry: Callback<MouseEvent>) -> Html {
+    let status = match info {
+        None => html! { <p class="status" role="status">{ t(lang, Key::Loading) }</p> },
         Some(Err(_)) => html! {
             <div class="error" role="alert">
-                <p>{ lang.t(Key::LoadFailed) }</p>
-                <button onclick={retry}>{ lang.t(Key::Retry) }</button>
+                <p>{ t(lang, Key::LoadFailed) }</p>
+                <button onclick={retry}>{ t(lang, Key::Retry) }</button>
             </div>
         },
         Some(Ok(info)) => {
             let (db_class, db_text) = if info.database_ok {
-                ("ok", lang.t(Key::Connected))
+                ("ok", t(lang, Key::Connected))
             } else {
-                ("bad", lang.t(Key::NotConnected))
+                ("bad", t(lang, Key::NotConnected))
             };
             html! {
                 <dl class="facts" id="server-info">
-                    <dt>{ lang.t(Key::Version) }</dt>
+                    <dt>{ t(lang, Key::Version) }</dt>
                     <dd id="server-version">{ format!("{} {}", info.name, info.version) }</dd>
-                    <dt>{ lang.t(Key::Database) }</dt>
+                    <dt>{ t(lang, Key::Database) }</dt>
                     <dd id="server-database" class={db_class}>{ format!("{} ({db_text})", info.database) }</dd>
-                    <dt>{ lang.t(Key::LiveUpdates) }</dt>
+                    <dt>{ t(lang, Key::LiveUpdates) }</dt>
                     <dd>{ info.bus.clone() }</dd>
-                    <dt>{ lang.t(Key::Mail) }</dt>
+                    <dt>{ t(lang, Key::Mail) }</dt>
                     <dd>{ info.mail.clone() }</dd>
-                    <dt>{ lang.t(Key::ServerTime) }</dt>
+                    <dt>{ t(lang, Key::ServerTime) }</dt>
                     <dd>{ wib_display(&info.time_wib) }</dd>
                 </dl>
             }
@@ -56,10 +64,10 @@ pub fn Home() -> Html {
     };
     html! {
         <>
-            <h1 id="home-title">{ lang.t(Key::HomeTitle) }</h1>
-            <p class="lead">{ lang.t(Key::HomeLead) }</p>
+            <h1 id="home-title">{ t(lang, Key::HomeTitle) }</h1>
+            <p class="lead">{ t(lang, Key::HomeLead) }</p>
             <section class="card" aria-labelledby="status-title">
-                <h2 id="status-title">{ lang.t(Key::ServiceStatus) }</h2>
+                <h2 id="status-title">{ t(lang, Key::ServiceStatus) }</h2>
                 { status }
             </section>
         </>

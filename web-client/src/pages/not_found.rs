@@ -1,17 +1,15 @@
+use serap_shared::i18n::Lang;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
-use crate::app::Route;
-use crate::i18n::{Key, use_lang};
+use crate::app::link;
+use crate::i18n::{Key, t};
 
-#[component]
-pub fn NotFound() -> Html {
-    let lang = use_lang();
+pub fn not_found(lang: Lang) -> Html {
     html! {
         <section class="card">
-            <h1>{ lang.t(Key::NotFoundTitle) }</h1>
-            <p>{ lang.t(Key::NotFoundBody) }</p>
-            <Link<Route> to={Route::Home}>{ lang.t(Key::BackHome) }</Link<Route>>
+            <h1>{ t(lang, Key::NotFoundTitle) }</h1>
+            <p>{ t(lang, Key::NotFoundBody) }</p>
+            { link("/", None, html! { t(lang, Key::BackHome) }) }
         </section>
     }
 }

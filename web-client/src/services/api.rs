@@ -1,12 +1,13 @@
 //! One way to call the API: `get::<T>(path)` and `post_json::<B, T>(path, body)` decode the body or map the
-//! error shape to `ApiError`.
+//! error shape to `ApiError`. Straight on the browser's `fetch` (no HTTP crate: smaller code).
 
-use gloo_net::http::{Request, RequestBuilder, Response};
 use serap_shared::error::ErrorBody;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
+
+use crate::services::json::{FromJson, ToJson};
 
 /// A request that has not been answered after this long is treated as a network failure.
 const TIMEOUT_MS: u32 = 30_000;
@@ -40,83 +41,82 @@ impl ApiError {
     }
 }
 
-/// Aborts the request after `TIMEOUT_MS` (an `AbortController` and a timer: `AbortSignal.timeout` is missing
-/// from the older phone browsers this must run on).
-fn with_timeout(builder: RequestBuilder) -> RequestBuilder {
-    let builder = builder.header("accept", "application/json");
-    let (Ok(controller), Some(window)) = (web_sys::AbortController::new(), web_sys::window())
-    else {
-        return builder;
+/// Sends the request and reads the whole body as text: `(ok, status, body)`. Aborts after `TIMEOUT_MS` (an
+/// `AbortController` and a timer: `AbortSignal.timeout` is missing from the older phone browsers this must
+/// run on).
+async fn fetch(path: &str, body: Option<String>) -> Result<(bool, u16, String), ApiError> {
+    let window = web_sys::window().ok_or(ApiError::Network)?;
+    let init = RequestInit::new();
+    let headers = Headers::new().map_err(|_| ApiError::Network)?;
+    let _ = headers.append("accept", "application/json");
+    if let Some(body) = body {
+        init.set_method("POST");
+        let _ = headers.append("content-type", "application/json");
+        init.set_body(&JsValue::from_str(&body));
+    }
+    init.set_headers(&headers);
+    if let Ok(controller) = web_sys::AbortController::new() {
+        init.set_signal(Some(&controller.signal()));
+        let abort = Closure::once_into_js(move || controller.abort());
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            abort.unchecked_ref(),
+            TIMEOUT_MS as i32,
+        );
+    }
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|_| ApiError::Network)?
+        .unchecked_into();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .map_err(|_| ApiError::Network)?
+            .as_string()
+            .unwrap_or_default(),
+        Err(_) => return Err(ApiError::Network),
     };
-    let signal = controller.signal();
-    let abort = Closure::once_into_js(move || controller.abort());
-    let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-        abort.unchecked_ref(),
-        TIMEOUT_MS as i32,
-    );
-    builder.abort_signal(Some(&signal))
+    Ok((response.ok(), response.status(), text))
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = with_timeout(Request::get(path))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    decode(response).await.map(|(_, body)| body)
+/// An error answer: its status with the body when it is in the JSON error shape.
+fn server_error(status: u16, text: &str) -> ApiError {
+    ApiError::Server {
+        status,
+        body: parse::<ErrorBody>(text),
+    }
+}
+
+pub async fn get<T: FromJson>(path: &str) -> Result<T, ApiError> {
+    let (ok, status, text) = fetch(path, None).await?;
+    decode(ok, status, &text).map(|(_, body)| body)
 }
 
 /// The body of a successful GET as text (to keep a copy as it came).
 pub async fn get_text(path: &str) -> Result<String, ApiError> {
-    let response = with_timeout(Request::get(path))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if response.ok() {
-        response.text().await.map_err(|_| ApiError::Network)
+    let (ok, status, text) = fetch(path, None).await?;
+    if ok {
+        Ok(text)
     } else {
-        Err(ApiError::Server {
-            status: response.status(),
-            body: response.json::<ErrorBody>().await.ok(),
-        })
+        Err(server_error(status, &text))
     }
 }
 
-/// Decodes JSON text (with the same decoder as responses, so no second copy of it is compiled in).
-pub async fn parse<T: DeserializeOwned>(text: &str) -> Option<T> {
-    Response::builder()
-        .body(Some(text))
-        .ok()?
-        .json::<T>()
-        .await
-        .ok()
-}
+pub use crate::services::json::parse;
 
 /// POSTs `body` as JSON; on success gives the status (e.g. 201 or 200) with the decoded body.
-pub async fn post_json<B: Serialize, T: DeserializeOwned>(
-    path: &str,
-    body: &B,
-) -> Result<(u16, T), ApiError> {
-    let response = with_timeout(Request::post(path))
-        .json(body)
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    decode(response).await
+pub async fn post_json<B: ToJson, T: FromJson>(path: &str, body: &B) -> Result<(u16, T), ApiError> {
+    let (ok, status, text) = fetch(path, Some(body.to_json())).await?;
+    decode(ok, status, &text)
 }
 
 /// A 2xx whose body is not the expected JSON (e.g. a captive portal's page) is an error, not a success.
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<(u16, T), ApiError> {
-    let status = response.status();
-    if response.ok() {
-        match response.json::<T>().await {
-            Ok(body) => Ok((status, body)),
-            Err(_) => Err(ApiError::Server { status, body: None }),
+fn decode<T: FromJson>(ok: bool, status: u16, text: &str) -> Result<(u16, T), ApiError> {
+    if ok {
+        match parse::<T>(text) {
+            Some(body) => Ok((status, body)),
+            None => Err(ApiError::Server { status, body: None }),
         }
     } else {
-        Err(ApiError::Server {
-            status,
-            body: response.json::<ErrorBody>().await.ok(),
-        })
+        Err(server_error(status, text))
     }
 }

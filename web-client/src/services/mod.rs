@@ -1,4 +1,5 @@
 //! Talking to the Serap API.
 
 pub mod api;
+pub mod json;
 pub mod store;

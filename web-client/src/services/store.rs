@@ -2,11 +2,11 @@
 //! the draft of each form (`serap.form.<slug>`), the last copy of each form (`serap.formdef.<slug>`) and the
 //! outbox of submissions waiting to be sent (`serap.outbox`).
 
-use gloo_storage::{LocalStorage, Storage};
 use serap_shared::api::{PublicForm, SubmitResponse};
 use serap_shared::survey::Answers;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
+
+use crate::services::json::{self, FromJson, ToJson};
 
 const OUTBOX: &str = "serap.outbox";
 
@@ -16,22 +16,18 @@ pub const STEP_UNIT: u32 = 1;
 /// Section `i` of the definition is step `STEP_SECTION + i`.
 pub const STEP_SECTION: u32 = 2;
 
-/// A form being filled in, saved on every change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A form being filled in, saved on every change. Written and read by `json.rs` (fields other than `submission_id`
+/// may be missing).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     /// Generated once per filled form; every retry of the submission reuses it.
     pub submission_id: Uuid,
-    #[serde(default)]
     pub consent: bool,
-    #[serde(default)]
     pub unit_id: Option<Uuid>,
-    #[serde(default)]
     pub step: u32,
-    #[serde(default)]
     pub answers: Answers,
     /// What was typed where it differs from the answer: number inputs (`Text`) and workload rows (`List` of
     /// task, volume, minutes, task, ...). The same map type as the answers, to keep the code small.
-    #[serde(default)]
     pub typed: Answers,
 }
 
@@ -48,6 +44,28 @@ impl Draft {
     }
 }
 
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The value stored under `key`, as JSON.
+pub fn get<T: FromJson>(key: &str) -> Option<T> {
+    json::parse(&storage()?.get_item(key).ok()??)
+}
+
+/// Stores `value` under `key` as JSON.
+pub fn set<T: ToJson + ?Sized>(key: &str, value: &T) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, &value.to_json());
+    }
+}
+
+pub fn delete(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
 fn key(prefix: &str, slug: &str) -> String {
     let mut k = String::with_capacity(prefix.len() + slug.len());
     k.push_str(prefix);
@@ -56,35 +74,37 @@ fn key(prefix: &str, slug: &str) -> String {
 }
 
 pub fn load_draft(slug: &str) -> Option<Draft> {
-    LocalStorage::get(key("serap.form.", slug)).ok()
+    get(&key("serap.form.", slug))
 }
 
 pub fn save_draft(slug: &str, draft: &Draft) {
-    let _ = LocalStorage::set(key("serap.form.", slug), draft);
+    set(&key("serap.form.", slug), draft);
 }
 
 pub fn clear_draft(slug: &str) {
-    LocalStorage::delete(key("serap.form.", slug));
+    delete(&key("serap.form.", slug));
 }
 
 pub fn load_form(slug: &str) -> Option<PublicForm> {
-    LocalStorage::get(key("serap.formdef.", slug)).ok()
+    get(&key("serap.formdef.", slug))
 }
 
 /// Keeps the form's JSON exactly as it came (no need to serialise a definition again).
 pub fn save_form_text(slug: &str, json: &str) {
-    let _ = LocalStorage::raw().set_item(&key("serap.formdef.", slug), json);
+    if let Some(s) = storage() {
+        let _ = s.set_item(&key("serap.formdef.", slug), json);
+    }
 }
 
 /// A submission waiting for a 2xx.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Queued {
     pub slug: String,
     pub body: SubmitResponse,
 }
 
 fn outbox() -> Vec<Queued> {
-    LocalStorage::get(OUTBOX).unwrap_or_default()
+    get(OUTBOX).unwrap_or_default()
 }
 
 /// The submission queued for this form, if any.
@@ -103,7 +123,7 @@ pub fn enqueue(slug: &str, body: &SubmitResponse) {
         slug: slug.to_owned(),
         body: body.clone(),
     });
-    let _ = LocalStorage::set(OUTBOX, &items);
+    set(OUTBOX, &items);
 }
 
 /// Removes this submission from the queue (only this one: another tab may have queued a newer one).
@@ -113,9 +133,9 @@ pub fn dequeue(slug: &str, submission_id: Uuid) {
     items.retain(|q| !(q.slug == slug && q.body.submission_id == submission_id));
     if items.len() != before {
         if items.is_empty() {
-            LocalStorage::delete(OUTBOX);
+            delete(OUTBOX);
         } else {
-            let _ = LocalStorage::set(OUTBOX, &items);
+            set(OUTBOX, &items);
         }
     }
 }

@@ -21,7 +21,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::{Key, both, date_display, fill, server_text, t, use_lang, wib_display};
+use crate::i18n::{Key, both, date_display, fill, server_text, t, wib_display};
 use crate::services::api::{self, ApiError};
 use crate::services::store::{self, Draft, STEP_NOTICE, STEP_SECTION, STEP_UNIT};
 use questions::{Edit, ids};
@@ -29,22 +29,11 @@ use questions::{Edit, ids};
 const FIRST_DELAY_MS: u32 = 2_000;
 const MAX_DELAY_MS: u32 = 60_000;
 
-#[derive(Properties, PartialEq)]
-pub struct FormProps {
-    pub slug: AttrValue,
-}
-
-/// The route's page: reads the language and renders the form for `slug`.
-#[component]
-pub fn Form(props: &FormProps) -> Html {
-    let lang = use_lang().lang;
-    html! { <FormPage slug={props.slug.clone()} {lang} /> }
-}
-
+/// The route's page: the form for `slug`, in `lang`.
 #[derive(Properties, PartialEq)]
 pub struct PageProps {
-    slug: AttrValue,
-    lang: Lang,
+    pub slug: AttrValue,
+    pub lang: Lang,
 }
 
 pub enum Msg {
@@ -148,7 +137,7 @@ async fn run(job: Job) -> Msg {
                 Ok(text) => text,
                 Err(e) => return Msg::Loaded(Err(e)),
             };
-            match api::parse::<PublicForm>(&text).await {
+            match api::parse::<PublicForm>(&text) {
                 Some(form) => {
                     store::save_form_text(&slug, &text);
                     Msg::Loaded(Ok(form))
