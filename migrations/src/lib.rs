@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_outbox;
 mod m20261128_000002_surveys;
 mod m20261128_000003_people;
+mod m20261128_000004_accounts;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_outbox::Migration),
             Box::new(m20261128_000002_surveys::Migration),
             Box::new(m20261128_000003_people::Migration),
+            Box::new(m20261128_000004_accounts::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! Demo data for the embedded default: the unit tree of Kota Serang (OPDs, some sub-units and the six
 //! kecamatan, Kemendagri code 3673) and one open wave per built-in template, so a newcomer can answer a
-//! survey right after `scripts/serve`. Seeded once, when the database has no units.
+//! survey right after `scripts/serve`, and a demo admin account. Seeded once, when the database has no units.
 
 use chrono::{Duration, Utc};
 use sea_orm::{
@@ -213,6 +213,9 @@ pub const DEMO_WAVES: &[(&str, &str, &str, &str)] = &[
         "anonymous",
     ),
 ];
+
+/// The demo admin account; its password is generated and printed once.
+pub const DEMO_ADMIN: &str = "admin@serap.example";
 
 /// Seeds the demo data when there are no units yet. Returns whether it seeded.
 pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {

@@ -2,6 +2,7 @@
 //! integration tests both go through it).
 
 pub mod assets;
+pub mod auth;
 pub mod bus;
 pub mod config;
 pub mod counters;

@@ -1,5 +1,7 @@
 //! `serap-server`: reads configuration from the environment, sets up logging, builds and runs Serap.
 //! `serap-server rebuild-counters [WAVE_ID]` recomputes the report counters from the stored responses.
+//! `serap-server create-admin EMAIL NAME` creates an admin account (password from `SERAP_ADMIN_PASSWORD`,
+//! or generated and printed once).
 
 use std::process::ExitCode;
 
@@ -19,9 +21,10 @@ async fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         None | Some("serve") => {}
         Some("rebuild-counters") => return rebuild(settings, args.get(1)).await,
+        Some("create-admin") => return create_admin(settings, &args[1..]).await,
         Some(other) => {
             eprintln!(
-                "serap: unknown command {other:?}; use `serve` (default) or `rebuild-counters [WAVE_ID]`"
+                "serap: unknown command {other:?}; use `serve` (default), `create-admin EMAIL NAME` or `rebuild-counters [WAVE_ID]`"
             );
             return ExitCode::from(2);
         }
@@ -70,6 +73,43 @@ async fn rebuild(settings: Settings, wave: Option<&String>) -> ExitCode {
         }
         Err(err) => {
             eprintln!("serap: rebuild failed: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn create_admin(settings: Settings, args: &[String]) -> ExitCode {
+    let (Some(email), Some(name)) = (args.first(), args.get(1)) else {
+        eprintln!("serap: usage: serap-server create-admin EMAIL NAME");
+        return ExitCode::from(2);
+    };
+    let email = match serap_shared::domain::EmailAddress::parse(email) {
+        Ok(email) => email,
+        Err(err) => {
+            eprintln!("serap: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let (password, generated) = match std::env::var("SERAP_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (serap_server::auth::random_token()[..16].to_string(), true),
+    };
+    let result = async {
+        let db = serap_server::db::connect(&settings).await?;
+        serap_server::auth::create_account(&db, &email, name, &password, &[("admin", None)]).await
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            if generated {
+                println!("created admin {email} / password: {password}");
+            } else {
+                println!("created admin {email}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("serap: cannot create the admin: {err:#}");
             ExitCode::FAILURE
         }
     }

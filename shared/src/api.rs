@@ -243,3 +243,46 @@ pub struct ImportRow {
     #[serde(default)]
     pub problems: Vec<String>,
 }
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// A role of the signed-in account, scoped to a unit and its subtree (no unit: the whole city).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleGrant {
+    /// `admin`, `manager`, `leader` or `viewer`.
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<uuid::Uuid>,
+}
+
+/// The signed-in account (`POST /api/v1/auth/login`, `GET /api/v1/auth/me`). State-changing requests made
+/// with the session cookie must carry `csrf_token` in the `X-CSRF-Token` header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<RoleGrant>,
+    pub csrf_token: String,
+}
+
+/// One admin action in the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    /// RFC 3339 in WIB.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub details: serde_json::Value,
+}

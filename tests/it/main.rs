@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod auth;
 mod browser;
 mod browser_form;
 mod bus_and_limits;

@@ -10,7 +10,8 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
-use super::{json_body, require_admin, with_state};
+use super::{caller, json_body, with_state};
+use crate::auth::Caller;
 use crate::endpoint;
 use crate::error::{ApiError, respond};
 use crate::outbox::{NewEmail, enqueue};
@@ -25,7 +26,7 @@ pub const TEST_EMAIL_QUOTA: Quota = Quota {
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     endpoint!(post, "api" / "v1" / "admin" / "test-email")
-        .and(warp::header::optional::<String>("authorization"))
+        .and(caller(state.clone()))
         .and(json_body::<TestEmailRequest>(state.settings.max_body_bytes))
         .and(with_state(state))
         .then(send_test_email)
@@ -44,11 +45,11 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         (status = 422, description = "Invalid address", body = ErrorBody),
         (status = 429, description = "Too many test messages to this address", body = ErrorBody)))]
 pub async fn send_test_email(
-    authorization: Option<String>,
+    caller: Caller,
     request: TestEmailRequest,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+    let actor = caller.admin()?;
     let key = format!("test-email:{}", request.to.as_str().to_ascii_lowercase());
     if let Decision::Limited { retry_after } = state.limiter.check(&key, TEST_EMAIL_QUOTA).await {
         return Err(ApiError::TooManyRequests { retry_after });
@@ -73,6 +74,14 @@ pub async fn send_test_email(
             ),
             headers: vec![],
         },
+    )
+    .await?;
+    crate::auth::audit(
+        &state.db,
+        &actor,
+        "mail.test",
+        request.to.as_str(),
+        serde_json::json!({"message_id": message_id}),
     )
     .await?;
     state.outbox_wake.notify_one();

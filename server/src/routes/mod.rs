@@ -16,6 +16,7 @@ use crate::error::{ApiError, handle_rejection};
 use crate::state::AppState;
 
 pub mod admin;
+pub mod auth;
 pub mod csv_import;
 pub mod forms;
 pub mod health;
@@ -89,6 +90,8 @@ pub fn app(
     });
     health::routes(state.clone())
         .or(meta::routes(state.clone()))
+        .unify()
+        .or(auth::routes(state.clone()))
         .unify()
         .or(admin::routes(state.clone()))
         .unify()
@@ -213,24 +216,33 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-/// `Authorization: Bearer <admin token>` or a 401. Accounts replace this bootstrap token later.
-pub fn require_admin(state: &AppState, authorization: Option<&str>) -> Result<(), ApiError> {
-    let presented = authorization
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim)
-        .unwrap_or("");
-    let expected = state.admin_token.as_bytes();
-    let matches = presented.len() == expected.len()
-        && presented
-            .bytes()
-            .zip(expected)
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if matches && !expected.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Unauthorized)
-    }
+/// Who is calling: the bootstrap admin token, a signed-in account (with the CSRF check for state-changing
+/// requests), or nobody. Handlers decide what the caller may do (`Caller::admin`).
+pub fn caller(
+    state: AppState,
+) -> impl Filter<Extract = (crate::auth::Caller,), Error = Rejection> + Clone {
+    warp::method()
+        .and(warp::header::optional::<String>("authorization"))
+        .and(warp::header::optional::<String>("cookie"))
+        .and(warp::header::optional::<String>("x-csrf-token"))
+        .and(with_state(state))
+        .and_then(
+            |method: warp::http::Method,
+             authorization: Option<String>,
+             cookies: Option<String>,
+             csrf: Option<String>,
+             state: AppState| async move {
+                crate::auth::resolve(
+                    &state,
+                    &method,
+                    authorization.as_deref(),
+                    cookies.as_deref(),
+                    csrf.as_deref(),
+                )
+                .await
+                .map_err(warp::reject::custom)
+            },
+        )
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@ use warp::{Filter, Reply};
 
 use super::csv_import::{CsvTable, new_report, reject, tally};
 use super::units::ImportQuery;
-use super::{require_admin, with_state};
+use super::{caller, with_state};
+use crate::auth::Caller;
 use crate::endpoint;
 use crate::entities::{org_unit, person};
 use crate::error::{ApiError, respond};
@@ -27,7 +28,7 @@ use crate::state::AppState;
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     endpoint!(post, "api" / "v1" / "people" / "import")
-        .and(warp::header::optional::<String>("authorization"))
+        .and(caller(state.clone()))
         .and(warp::query::<ImportQuery>())
         .and(warp::body::content_length_limit(
             state.settings.max_body_bytes * 40,
@@ -96,12 +97,12 @@ struct Row {
         (status = 413, description = "File too large", body = ErrorBody),
         (status = 422, description = "Unreadable CSV or missing columns", body = ErrorBody)))]
 pub async fn import_people(
-    authorization: Option<String>,
+    caller: Caller,
     query: ImportQuery,
     body: bytes::Bytes,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+    let actor = caller.admin()?;
     let table = CsvTable::parse(&body, field_of, &["nip", "name", "unit", "job_level"])?;
     let units: HashMap<String, Uuid> = org_unit::Entity::find()
         .all(&state.db)
@@ -278,6 +279,14 @@ pub async fn import_people(
             }
         }
     }
+    crate::auth::audit(
+        &txn,
+        &actor,
+        "roster.import",
+        "people",
+        serde_json::json!({"created": report.created, "updated": report.updated}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(warp::reply::json(&report).into_response())
 }

@@ -19,16 +19,15 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
-use super::{json_body, require_admin, with_state};
+use super::{caller, json_body, with_state};
+use crate::auth::Caller;
 use crate::endpoint;
 use crate::entities::{survey, survey_version};
 use crate::error::{ApiError, respond};
 use crate::state::AppState;
 
-type Auth = Option<String>;
-
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    let auth = || warp::header::optional::<String>("authorization");
+    let auth = || caller(state.clone());
     let limit = state.settings.max_body_bytes;
     let list_templates = endpoint!(get, "api" / "v1" / "templates")
         .then(list_templates)
@@ -134,11 +133,11 @@ async fn detail(state: &AppState, row: survey::Model) -> Result<SurveyDetail, Ap
         (status = 401, description = "Admin token required", body = ErrorBody),
         (status = 422, description = "Unknown template, or a blank survey without title", body = ErrorBody)))]
 pub async fn create_survey(
-    authorization: Auth,
+    caller: Caller,
     input: CreateSurvey,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+    let actor = caller.admin()?;
     let draft = match (&input.template, &input.title) {
         (Some(id), title) => {
             let template = templates::get(id).ok_or_else(|| {
@@ -172,6 +171,14 @@ pub async fn create_survey(
     }
     .insert(&state.db)
     .await?;
+    crate::auth::audit(
+        &state.db,
+        &actor,
+        "survey.create",
+        &format!("survey {}", row.id),
+        serde_json::json!({"template": input.template}),
+    )
+    .await?;
     let detail = detail(&state, row).await?;
     Ok(warp::reply::with_status(warp::reply::json(&detail), StatusCode::CREATED).into_response())
 }
@@ -198,8 +205,8 @@ fn blank(title: Text) -> SurveyDefinition {
     responses(
         (status = 200, description = "Every survey with its versions", body = [SurveyDetail]),
         (status = 401, description = "Admin token required", body = ErrorBody)))]
-pub async fn list_surveys(authorization: Auth, state: AppState) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+pub async fn list_surveys(caller: Caller, state: AppState) -> Result<Response, ApiError> {
+    caller.admin()?;
     let rows = survey::Entity::find()
         .order_by_desc(survey::Column::CreatedAt)
         .all(&state.db)
@@ -217,12 +224,8 @@ pub async fn list_surveys(authorization: Auth, state: AppState) -> Result<Respon
         (status = 200, description = "The survey, its draft and versions", body = SurveyDetail),
         (status = 401, description = "Admin token required", body = ErrorBody),
         (status = 404, description = "No such survey", body = ErrorBody)))]
-pub async fn get_survey(
-    id: Uuid,
-    authorization: Auth,
-    state: AppState,
-) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+pub async fn get_survey(id: Uuid, caller: Caller, state: AppState) -> Result<Response, ApiError> {
+    caller.admin()?;
     let row = load(&state, id).await?;
     Ok(warp::reply::json(&detail(&state, row).await?).into_response())
 }
@@ -237,11 +240,11 @@ pub async fn get_survey(
         (status = 422, description = "Every problem of the definition, with its path", body = ErrorBody)))]
 pub async fn update_draft(
     id: Uuid,
-    authorization: Auth,
+    caller: Caller,
     input: UpdateDraft,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+    let actor = caller.admin()?;
     let problems = validate_definition(&input.definition);
     if !problems.is_empty() {
         return Err(ApiError::problems(
@@ -260,6 +263,14 @@ pub async fn update_draft(
     active.draft = Set(serde_json::to_value(&input.definition).map_err(anyhow::Error::from)?);
     active.updated_at = Set(Utc::now());
     let row = active.update(&state.db).await?;
+    crate::auth::audit(
+        &state.db,
+        &actor,
+        "survey.edit_draft",
+        &format!("survey {id}"),
+        serde_json::json!({}),
+    )
+    .await?;
     Ok(warp::reply::json(&detail(&state, row).await?).into_response())
 }
 
@@ -269,8 +280,8 @@ pub async fn update_draft(
         (status = 200, description = "The draft as a respondent's form (not submittable: `is_open` is false, `version` 0)", body = PublicForm),
         (status = 401, description = "Admin token required", body = ErrorBody),
         (status = 404, description = "No such survey", body = ErrorBody)))]
-pub async fn preview(id: Uuid, authorization: Auth, state: AppState) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+pub async fn preview(id: Uuid, caller: Caller, state: AppState) -> Result<Response, ApiError> {
+    caller.admin()?;
     let row = load(&state, id).await?;
     let detail = detail(&state, row).await?;
     let now = crate::time::wib_rfc3339(crate::time::now());
@@ -297,8 +308,8 @@ pub async fn preview(id: Uuid, authorization: Auth, state: AppState) -> Result<R
         (status = 401, description = "Admin token required", body = ErrorBody),
         (status = 404, description = "No such survey", body = ErrorBody),
         (status = 422, description = "The draft is not valid", body = ErrorBody)))]
-pub async fn publish(id: Uuid, authorization: Auth, state: AppState) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+pub async fn publish(id: Uuid, caller: Caller, state: AppState) -> Result<Response, ApiError> {
+    let actor = caller.admin()?;
     let row = load(&state, id).await?;
     let draft: SurveyDefinition = serde_json::from_value(row.draft.clone())
         .map_err(|e| anyhow::anyhow!("stored draft of survey {id}: {e}"))?;
@@ -307,6 +318,14 @@ pub async fn publish(id: Uuid, authorization: Auth, state: AppState) -> Result<R
         return Err(ApiError::problems(problems));
     }
     let summary = publish_version(&state.db, id, &draft).await?;
+    crate::auth::audit(
+        &state.db,
+        &actor,
+        "survey.publish",
+        &format!("survey {id}"),
+        serde_json::json!({"version": summary.version, "version_id": summary.id}),
+    )
+    .await?;
     Ok(warp::reply::with_status(warp::reply::json(&summary), StatusCode::CREATED).into_response())
 }
 

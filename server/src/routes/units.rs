@@ -17,7 +17,8 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use super::csv_import::{CsvTable, new_report, reject, tally};
-use super::{json_body, require_admin, with_state};
+use super::{caller, json_body, with_state};
+use crate::auth::Caller;
 use crate::endpoint;
 use crate::entities::org_unit;
 use crate::error::{ApiError, respond};
@@ -29,13 +30,13 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .then(list_units)
         .map(respond);
     let create = endpoint!(post, "api" / "v1" / "units")
-        .and(warp::header::optional::<String>("authorization"))
+        .and(caller(state.clone()))
         .and(json_body::<CreateUnit>(state.settings.max_body_bytes))
         .and(with_state(state.clone()))
         .then(create_unit)
         .map(respond);
     let import = endpoint!(post, "api" / "v1" / "units" / "import")
-        .and(warp::header::optional::<String>("authorization"))
+        .and(caller(state.clone()))
         .and(warp::query::<ImportQuery>())
         .and(warp::body::content_length_limit(
             state.settings.max_body_bytes * 8,
@@ -120,11 +121,11 @@ fn unit_problems(input: &CreateUnit) -> Vec<(&'static str, String)> {
         (status = 409, description = "Code already used", body = ErrorBody),
         (status = 422, description = "Invalid fields or unknown parent", body = ErrorBody)))]
 pub async fn create_unit(
-    authorization: Option<String>,
+    caller: Caller,
     input: CreateUnit,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+    let actor = caller.admin()?;
     let problems = unit_problems(&input);
     if !problems.is_empty() {
         return Err(ApiError::validation(
@@ -172,6 +173,14 @@ pub async fn create_unit(
             err.into()
         }
     })?;
+    crate::auth::audit(
+        &state.db,
+        &actor,
+        "unit.create",
+        &created.code,
+        serde_json::json!({}),
+    )
+    .await?;
     Ok(
         warp::reply::with_status(warp::reply::json(&Unit::from(created)), StatusCode::CREATED)
             .into_response(),
@@ -208,12 +217,12 @@ fn field_of(header: &str) -> Option<&'static str> {
         (status = 413, description = "File too large", body = ErrorBody),
         (status = 422, description = "Unreadable CSV or missing columns", body = ErrorBody)))]
 pub async fn import_units(
-    authorization: Option<String>,
+    caller: Caller,
     query: ImportQuery,
     body: bytes::Bytes,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+    let actor = caller.admin()?;
     let table = CsvTable::parse(&body, field_of, &["code", "name", "kind"])?;
     let existing: HashMap<String, org_unit::Model> = org_unit::Entity::find()
         .all(&state.db)
@@ -387,6 +396,14 @@ pub async fn import_units(
                 .await?;
         }
     }
+    crate::auth::audit(
+        &txn,
+        &actor,
+        "unit.import",
+        "units",
+        serde_json::json!({"created": report.created, "updated": report.updated}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(warp::reply::json(&report).into_response())
 }

@@ -12,7 +12,8 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
-use super::{json_body, require_admin, with_state};
+use super::{caller, json_body, with_state};
+use crate::auth::Caller;
 use crate::endpoint;
 use crate::entities::{survey_version, wave};
 use crate::error::{ApiError, respond};
@@ -26,13 +27,13 @@ pub const DEFAULT_MIN_COMMENT_GROUP: i32 = 10;
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let create = endpoint!(post, "api" / "v1" / "waves")
-        .and(warp::header::optional::<String>("authorization"))
+        .and(caller(state.clone()))
         .and(json_body::<CreateWave>(state.settings.max_body_bytes))
         .and(with_state(state.clone()))
         .then(create_wave)
         .map(respond);
     let list = endpoint!(get, "api" / "v1" / "waves")
-        .and(warp::header::optional::<String>("authorization"))
+        .and(caller(state.clone()))
         .and(with_state(state))
         .then(list_waves)
         .map(respond);
@@ -85,11 +86,11 @@ fn anonymity_id(a: Anonymity) -> &'static str {
         (status = 409, description = "Slug already used", body = ErrorBody),
         (status = 422, description = "Invalid fields", body = ErrorBody)))]
 pub async fn create_wave(
-    authorization: Option<String>,
+    caller: Caller,
     input: CreateWave,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+    let actor = caller.admin()?;
     let mut problems = Vec::new();
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -186,6 +187,14 @@ pub async fn create_wave(
             err.into()
         }
     })?;
+    crate::auth::audit(
+        &state.db,
+        &actor,
+        "wave.create",
+        &format!("wave {} ({})", row.id, row.slug),
+        serde_json::json!({"anonymity": row.anonymity, "min_group_size": row.min_group_size}),
+    )
+    .await?;
     Ok(
         warp::reply::with_status(warp::reply::json(&to_dto(&row)), StatusCode::CREATED)
             .into_response(),
@@ -196,11 +205,8 @@ pub async fn create_wave(
     responses(
         (status = 200, description = "Every wave, newest first", body = [Wave]),
         (status = 401, description = "Admin token required", body = ErrorBody)))]
-pub async fn list_waves(
-    authorization: Option<String>,
-    state: AppState,
-) -> Result<Response, ApiError> {
-    require_admin(&state, authorization.as_deref())?;
+pub async fn list_waves(caller: Caller, state: AppState) -> Result<Response, ApiError> {
+    caller.admin()?;
     let rows = wave::Entity::find()
         .order_by_desc(wave::Column::CreatedAt)
         .all(&state.db)
