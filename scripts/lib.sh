@@ -54,7 +54,6 @@ ensure_wasm_toolchain() {
 }
 
 build_client() {
-  say "building the web client"
   (cd "$ROOT" && quietly trunk build --release)
 }
 

@@ -272,6 +272,18 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         .insert(db)
         .await?;
     }
+    let password = crate::auth::random_token()[..16].to_string();
+    let email = serap_shared::domain::EmailAddress::parse(DEMO_ADMIN)?;
+    crate::auth::create_account(
+        db,
+        &email,
+        "Admin Demo BKPSDM",
+        &password,
+        &[("admin", None)],
+    )
+    .await?;
+    // Shown once, at the first start: it is stored only as an argon2id hash.
+    println!("Demo admin: {DEMO_ADMIN} / password: {password}");
     tracing::info!(
         units = UNITS.len(),
         waves = DEMO_WAVES.len(),

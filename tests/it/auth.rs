@@ -228,3 +228,28 @@ async fn sessions_roles_csrf_and_audit(db: Db) {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_demo_data_includes_an_admin_who_can_sign_in() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = crate::helpers::TestConfig::new(Db::Sqlite)
+        .demo()
+        .spawn()
+        .await;
+    let admin = serap_server::entities::account::Entity::find()
+        .filter(serap_server::entities::account::Column::Email.eq(serap_server::demo::DEMO_ADMIN))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("demo admin seeded");
+    assert!(
+        admin.password_hash.starts_with("$argon2id$"),
+        "only the hash is stored"
+    );
+    assert_error(
+        login(&app, serap_server::demo::DEMO_ADMIN, "bukan-kata-sandinya").await,
+        401,
+        "unauthorized",
+    )
+    .await;
+}

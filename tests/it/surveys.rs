@@ -522,4 +522,28 @@ async fn demo_data_has_one_open_wave_per_template() {
         assert!(form.units.iter().any(|u| u.name == "Kecamatan Taktakan"));
         assert!(form.units.len() >= 23);
     }
+    // Phones on slow networks get the form compressed.
+    let r = app
+        .http
+        .get(app.url("/api/v1/forms/kompetensi-2026"))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let compressed = r.bytes().await.unwrap();
+    let mut json = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&compressed[..]),
+        &mut json,
+    )
+    .unwrap();
+    assert!(
+        compressed.len() * 2 < json.len(),
+        "{} of {}",
+        compressed.len(),
+        json.len()
+    );
+    let decoded: PublicForm = serde_json::from_slice(&json).unwrap();
+    assert_eq!(decoded.slug, "kompetensi-2026");
 }

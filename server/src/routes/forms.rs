@@ -9,7 +9,7 @@ use warp::http::StatusCode;
 use warp::reply::Response;
 use warp::{Filter, Reply};
 
-use super::{json_body, with_state};
+use super::{json_body, json_reply, with_state};
 use crate::endpoint;
 use crate::entities::{survey_version, wave};
 use crate::error::{ApiError, respond};
@@ -18,6 +18,7 @@ use crate::submission::{Submitted, anonymity_of, is_open, submit};
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let get = endpoint!(get, "api" / "v1" / "forms" / String)
+        .and(warp::header::optional::<String>("accept-encoding"))
         .and(with_state(state.clone()))
         .then(get_form)
         .map(respond);
@@ -34,7 +35,11 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     responses(
         (status = 200, description = "The form, its wave and the units to pick from", body = PublicForm),
         (status = 404, description = "No such wave", body = ErrorBody)))]
-pub async fn get_form(slug: String, state: AppState) -> Result<Response, ApiError> {
+pub async fn get_form(
+    slug: String,
+    accept_encoding: Option<String>,
+    state: AppState,
+) -> Result<Response, ApiError> {
     let wave = wave::Entity::find()
         .filter(wave::Column::Slug.eq(slug.as_str()))
         .one(&state.db)
@@ -62,7 +67,7 @@ pub async fn get_form(slug: String, state: AppState) -> Result<Response, ApiErro
         is_open: is_open(&wave, crate::time::now()),
         units,
     };
-    Ok(warp::reply::json(&form).into_response())
+    Ok(json_reply(&form, accept_encoding.as_deref()))
 }
 
 #[utoipa::path(post, path = "/api/v1/forms/{slug}/responses", tag = "respondent",
