@@ -206,6 +206,16 @@ pub async fn verify_password(password: &str, hash: &str) -> bool {
     .unwrap_or(false)
 }
 
+/// A hash of a random password, made once per process: verifying against it costs what a real check costs.
+pub async fn decoy_hash() -> Result<String, ApiError> {
+    static DECOY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DECOY
+        .get_or_try_init(|| async { hash_password(&random_token()).await })
+        .await
+        .cloned()
+        .map_err(ApiError::from)
+}
+
 /// At least 10 characters: long enough for a passphrase, short enough to type on a phone.
 pub fn password_problem(password: &str) -> Option<&'static str> {
     (password.chars().count() < 10)

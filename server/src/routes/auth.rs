@@ -110,12 +110,11 @@ pub async fn login(
         .await?
         .filter(|a| a.active);
     // Verify against a real hash even for unknown accounts, so timing does not tell which exist.
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2VyYXBzZXJhcHNlcmFw$4N8yZp1R0e7bJ3m5oW6dFh2QeS4l0nG6u5Xo8f3Vv1c";
-    let hash = found
-        .as_ref()
-        .map(|a| a.password_hash.as_str())
-        .unwrap_or(DUMMY);
-    let ok = auth::verify_password(&request.password, hash).await;
+    let hash = match &found {
+        Some(account) => account.password_hash.clone(),
+        None => auth::decoy_hash().await?,
+    };
+    let ok = auth::verify_password(&request.password, &hash).await;
     let Some(account) = found.filter(|_| ok) else {
         return Err(ApiError::Unauthorized);
     };
