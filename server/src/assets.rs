@@ -15,6 +15,8 @@ use warp::reply::Response;
 
 pub struct Asset {
     pub content_type: &'static str,
+    /// For HTML documents: the Content-Security-Policy allowing exactly this page's inline scripts.
+    pub csp: Option<String>,
     pub raw: Bytes,
     pub gzip: Option<Bytes>,
     pub brotli: Option<Bytes>,
@@ -112,8 +114,12 @@ impl Asset {
         } else {
             (None, None)
         };
+        let csp = content_type
+            .starts_with("text/html")
+            .then(|| content_security_policy(&String::from_utf8_lossy(&raw)));
         Asset {
             content_type,
+            csp,
             etag: format!("\"{:08x}-{:x}\"", crc, raw.len()),
             immutable: is_hashed(name),
             raw: Bytes::from(raw),
@@ -160,11 +166,48 @@ impl Asset {
             }
             _ => self.raw.clone(),
         };
+        if let Some(csp) = &self.csp {
+            builder = builder.header("content-security-policy", csp);
+        }
         builder
             .header(CONTENT_TYPE, self.content_type)
             .body(body.into())
             .unwrap_or_default()
     }
+}
+
+/// The page may run its own scripts and wasm, and the inline scripts it contains (Trunk's loader), by hash;
+/// it talks only to its own origin and may not be framed.
+fn content_security_policy(html: &str) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut hashes = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..open_end];
+        let body_start = open_end + 1;
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
+        if !tag.contains("src=") {
+            let body = &after[body_start..body_start + close];
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &after[body_start + close..];
+    }
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    )
 }
 
 fn gzip(raw: &[u8]) -> Bytes {
@@ -221,6 +264,15 @@ mod tests {
         assert!(is_hashed("styles-0123456789abcdef.css"));
         assert!(is_hashed("web-client-d8c2684a52154e1_bg.wasm"));
         assert!(!is_hashed("index.html"));
+    }
+
+    #[test]
+    fn csp_allows_exactly_the_inline_scripts() {
+        let html = "<html><script type=module>import init from '/a.js';</script><script src=/b.js></script></html>";
+        let csp = content_security_policy(html);
+        assert!(csp.contains("'wasm-unsafe-eval'"));
+        assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
     }
 
     #[test]

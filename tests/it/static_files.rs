@@ -26,6 +26,20 @@ async fn serves_the_client_compressed_with_caching_and_spa_fallback() {
             .starts_with("text/html")
     );
     let etag = index.headers()["etag"].to_str().unwrap().to_string();
+    // The page may run its own code and Trunk's inline loader (by hash), and nothing else; the browser
+    // tests prove the client still starts under this policy.
+    let csp = index.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("connect-src 'self'"),
+        "{csp}"
+    );
 
     // Revalidation.
     let again = app
