@@ -286,3 +286,45 @@ pub struct AuditEntry {
     pub target: String,
     pub details: serde_json::Value,
 }
+
+/// A role to grant: `admin`, `manager`, `leader` or `viewer`, for a unit and its subtree (by code) or, with
+/// no unit, for the whole city.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RoleInput {
+    pub role: String,
+    #[serde(default)]
+    pub unit_code: Option<String>,
+}
+
+/// `POST /api/v1/accounts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateAccount {
+    pub email: crate::domain::EmailAddress,
+    pub name: String,
+    /// Initial password, at least 10 characters.
+    pub password: String,
+    #[serde(default)]
+    pub roles: Vec<RoleInput>,
+}
+
+/// `PUT /api/v1/accounts/{id}/roles`: the account's roles become exactly these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetRoles {
+    pub roles: Vec<RoleInput>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountSummary {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub name: String,
+    pub active: bool,
+    pub roles: Vec<RoleGrant>,
+}

@@ -15,6 +15,7 @@ use warp::{Filter, Rejection};
 use crate::error::{ApiError, handle_rejection};
 use crate::state::AppState;
 
+pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod csv_import;
@@ -92,6 +93,8 @@ pub fn app(
         .or(meta::routes(state.clone()))
         .unify()
         .or(auth::routes(state.clone()))
+        .unify()
+        .or(accounts::routes(state.clone()))
         .unify()
         .or(admin::routes(state.clone()))
         .unify()
