@@ -89,7 +89,10 @@ pub fn app(
             "request"
         );
     });
-    health::routes(state.clone())
+    // The respondents' routes first: they carry nearly all the traffic.
+    forms::routes(state.clone())
+        .or(health::routes(state.clone()))
+        .unify()
         .or(meta::routes(state.clone()))
         .unify()
         .or(auth::routes(state.clone()))
@@ -105,8 +108,6 @@ pub fn app(
         .or(surveys::routes(state.clone()))
         .unify()
         .or(waves::routes(state.clone()))
-        .unify()
-        .or(forms::routes(state.clone()))
         .unify()
         .or(crate::openapi::routes())
         .unify()
