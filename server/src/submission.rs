@@ -17,7 +17,6 @@ use sea_orm::{
 use serap_shared::api::{Anonymity, Receipt, SubmitResponse};
 use serap_shared::error::FieldError;
 use serap_shared::survey::{SurveyDefinition, validate_response};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::entities::{response, survey_version, wave};
@@ -263,8 +262,7 @@ fn replay(
 /// SHA-256 over the canonical JSON of what was submitted (answers are a sorted map).
 fn body_hash(request: &SubmitResponse) -> String {
     let canonical = serde_json::json!({ "unit_id": request.unit_id, "answers": &request.answers });
-    let digest = Sha256::digest(canonical.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::auth::sha256_hex(&canonical.to_string())
 }
 
 /// `SRP-XXXX-XXXX` from random bytes in Crockford base32 (no I, L, O, U).
