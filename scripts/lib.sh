@@ -53,8 +53,13 @@ ensure_wasm_toolchain() {
   fi
 }
 
+# Two bundles: the respondent app (web-client/index.html -> web-client/dist, served at /) and the console
+# (web-client/console.html -> web-client/dist/console, served under /console/). Trunk empties its dist
+# directory before writing it, so the console is built second, inside the respondent's.
 build_client() {
-  (cd "$ROOT" && quietly trunk build --release)
+  (cd "$ROOT" \
+    && quietly trunk build --release \
+    && quietly trunk build web-client/console.html --release --dist web-client/dist/console --public-url /console/)
 }
 
 ensure_test_tools() {

@@ -4,6 +4,7 @@
 
 mod ingest;
 mod page_weight;
+mod report;
 
 use std::path::PathBuf;
 
@@ -64,8 +65,9 @@ async fn main() -> anyhow::Result<()> {
     let figures = match args.first().map(String::as_str) {
         Some("page-weight") => page_weight::run(&Target::from_args(&args).await?).await?,
         Some("ingest") => ingest::run(&args).await?,
-        Some(other) => bail!("unknown benchmark {other:?}; available: page-weight, ingest"),
-        None => bail!("usage: serap-bench <page-weight [--url URL] | ingest [--sqlite-only]>"),
+        Some("report") => report::run(&args).await?,
+        Some(other) => bail!("unknown benchmark {other:?}; available: page-weight, ingest, report"),
+        None => bail!("usage: serap-bench <page-weight [--url URL] | ingest [--sqlite-only] | report [--sqlite-only]>"),
     };
     println!("{figures}");
     Ok(())

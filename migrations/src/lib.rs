@@ -7,6 +7,8 @@ mod m20261127_000001_outbox;
 mod m20261128_000002_surveys;
 mod m20261128_000003_people;
 mod m20261128_000004_accounts;
+mod m20261128_000005_invitations;
+mod m20261128_000006_password_resets;
 
 pub struct Migrator;
 
@@ -18,6 +20,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_surveys::Migration),
             Box::new(m20261128_000003_people::Migration),
             Box::new(m20261128_000004_accounts::Migration),
+            Box::new(m20261128_000005_invitations::Migration),
+            Box::new(m20261128_000006_password_resets::Migration),
         ]
     }
 }

@@ -1,6 +1,9 @@
 //! The built web client (Trunk's dist/), loaded once per process and precompressed (brotli and gzip).
-//! Hashed file names (`name-<hex>.ext`) are cached as immutable; `index.html` is revalidated; any other
-//! path that is not a file gets `index.html` (SPA fallback) so client routes work on reload.
+//! Hashed file names (`name-<hex>.ext`) are cached as immutable; HTML documents are revalidated, each with
+//! the Content-Security-Policy of its own inline scripts. Two apps: the respondent's (`index.html`) and the
+//! console (`console/index.html`, its files under `console/`). Any path that is not a file and has no
+//! extension gets its app's document (SPA fallback) so client routes work on reload: `/console` and
+//! `/console/...` the console's, everything else the respondent's.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -23,6 +26,9 @@ pub struct Asset {
     pub etag: String,
     pub immutable: bool,
 }
+
+/// The console's document, for `/console` and the extension-less paths under it.
+const CONSOLE_INDEX: &str = "console/index.html";
 
 #[derive(Default)]
 pub struct Assets {
@@ -76,11 +82,16 @@ impl Assets {
         self.files.contains_key("index.html")
     }
 
+    pub fn console_built(&self) -> bool {
+        self.files.contains_key(CONSOLE_INDEX)
+    }
+
     pub fn file_names(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
 
-    /// The asset for a request path: the file itself, or `index.html` for extension-less paths.
+    /// The asset for a request path: the file itself, or for an extension-less path its app's document
+    /// (`console/index.html` under `/console`, `index.html` elsewhere).
     pub fn lookup(&self, path: &str) -> Option<&Asset> {
         let rel = path.trim_start_matches('/');
         if let Some(asset) = self.files.get(rel) {
@@ -89,10 +100,18 @@ impl Assets {
         let last = rel.rsplit('/').next().unwrap_or("");
         if last.contains('.') {
             None
+        } else if is_console(path) {
+            self.files.get(CONSOLE_INDEX)
         } else {
             self.files.get("index.html")
         }
     }
+}
+
+/// `/console` and the paths under it belong to the console.
+pub fn is_console(path: &str) -> bool {
+    path.strip_prefix("/console")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 impl Asset {
@@ -273,6 +292,41 @@ mod tests {
         assert!(csp.contains("'wasm-unsafe-eval'"));
         assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn client_routes_fall_back_to_their_apps_document() {
+        let mut assets = Assets::default();
+        for (name, body) in [
+            ("index.html", "<html>respondent<script>a()</script></html>"),
+            ("web-client-0a1b2c3d4e5f6789.js", "respondent js"),
+            (CONSOLE_INDEX, "<html>console<script>b()</script></html>"),
+            ("console/serap-console-0a1b2c3d4e5f6789.js", "console js"),
+        ] {
+            assets
+                .files
+                .insert(name.to_string(), Asset::new(name, body.as_bytes().to_vec()));
+        }
+        let body = |path: &str| assets.lookup(path).map(|a| a.raw.clone());
+        for path in ["/", "/f/skm-2026", "/s/token", "/consoles", "/dashboard"] {
+            assert_eq!(body(path), body("/index.html"), "{path}");
+        }
+        for path in [
+            "/console",
+            "/console/",
+            "/console/login",
+            "/console/waves/skm-2026",
+        ] {
+            assert_eq!(body(path), body("/console/index.html"), "{path}");
+        }
+        assert!(body("/console/serap-console-0a1b2c3d4e5f6789.js").is_some());
+        assert!(body("/console/missing.js").is_none());
+        assert!(body("/missing.css").is_none());
+        // Each document carries the policy of its own inline scripts.
+        let csp = |path: &str| assets.lookup(path).and_then(|a| a.csp.clone());
+        assert!(csp("/").is_some() && csp("/console/login").is_some());
+        assert_ne!(csp("/"), csp("/console/login"));
+        assert!(csp("/console/serap-console-0a1b2c3d4e5f6789.js").is_none());
     }
 
     #[test]

@@ -1,15 +1,13 @@
 //! Who is calling (DESIGN invariant 6: checked on the server for every request). A caller is the bootstrap
 //! admin token (`Authorization: Bearer`), a signed-in account (session cookie; state-changing requests must
 //! echo the session's CSRF token in `X-CSRF-Token`), or nobody. Passwords are argon2id; sessions live in the
-//! database under the SHA-256 of their token, expire after 30 idle minutes or 12 hours, whichever is first.
-
-use std::time::Duration;
+//! `SessionStore` (`sessions`: Redis when configured, the database otherwise) under the SHA-256 of their
+//! token, and expire after 30 idle minutes or 12 hours, whichever is first.
 
 use anyhow::Context;
 use argon2::password_hash::{PasswordHash, SaltString};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use chrono::Utc;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter,
@@ -20,15 +18,13 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use warp::http::Method;
 
-use crate::entities::{account, audit_entry, role_assignment, session};
+use crate::entities::{account, audit_entry, role_assignment};
 use crate::error::ApiError;
+use crate::sessions::SessionStore;
+pub use crate::sessions::{ABSOLUTE, IDLE};
 use crate::state::AppState;
 
 pub const COOKIE: &str = "serap_session";
-pub const IDLE: Duration = Duration::from_secs(30 * 60);
-pub const ABSOLUTE: Duration = Duration::from_secs(12 * 3600);
-/// `last_seen_at` is refreshed at most this often (one write per minute per active session).
-const TOUCH: Duration = Duration::from_secs(60);
 
 /// A signed-in account as seen by one request.
 #[derive(Debug, Clone)]
@@ -118,20 +114,11 @@ pub async fn resolve(
     let Some(token) = cookies.and_then(cookie_value) else {
         return Ok(Caller::Nobody);
     };
-    let id = sha256_hex(token);
-    let Some(row) = session::Entity::find_by_id(id.clone())
-        .one(&state.db)
-        .await?
-    else {
+    // Expired sessions come back as `None`; a store failure (Redis down) is a 503.
+    let Some(session) = state.sessions.get(token).await? else {
         return Ok(Caller::Nobody);
     };
-    let now = Utc::now();
-    let idle = chrono::Duration::from_std(IDLE).unwrap_or_default();
-    if row.expires_at <= now || row.last_seen_at + idle <= now {
-        session::Entity::delete_by_id(id).exec(&state.db).await?;
-        return Ok(Caller::Nobody);
-    }
-    let Some(account) = account::Entity::find_by_id(row.account_id)
+    let Some(account) = account::Entity::find_by_id(session.account_id)
         .one(&state.db)
         .await?
         .filter(|a| a.active)
@@ -140,24 +127,22 @@ pub async fn resolve(
     };
     let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe
-        && !csrf.is_some_and(|c| constant_time_eq(c.trim().as_bytes(), row.csrf_token.as_bytes()))
+        && !csrf
+            .is_some_and(|c| constant_time_eq(c.trim().as_bytes(), session.csrf_token.as_bytes()))
     {
         return Ok(Caller::CsrfFailed);
     }
-    if now - row.last_seen_at > chrono::Duration::from_std(TOUCH).unwrap_or_default() {
-        session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, Expr::value(now))
-            .filter(session::Column::Id.eq(row.id.as_str()))
-            .exec(&state.db)
-            .await?;
+    // Failing to record activity only shortens the session: serve the request anyway.
+    if let Err(err) = state.sessions.touch(&session).await {
+        tracing::warn!(error = %err, "could not refresh a session");
     }
     Ok(Caller::Account(Account {
         id: account.id,
         roles: roles_of(&state.db, account.id).await?,
         email: account.email,
         name: account.name,
-        csrf_token: row.csrf_token,
-        session_id: row.id,
+        csrf_token: session.csrf_token,
+        session_id: session.id,
     }))
 }
 
@@ -261,24 +246,12 @@ pub async fn create_account(
     Ok(id)
 }
 
-/// Starts a session: returns the cookie token (never stored) and the session row.
+/// Starts a session in `sessions`: returns the cookie token (never stored) and the session's CSRF token.
 pub async fn start_session(
-    db: &DatabaseConnection,
+    sessions: &dyn SessionStore,
     account_id: Uuid,
-) -> Result<(String, session::Model), ApiError> {
-    let token = random_token();
-    let now = Utc::now();
-    let row = session::ActiveModel {
-        id: Set(sha256_hex(&token)),
-        account_id: Set(account_id),
-        csrf_token: Set(random_token()),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-        expires_at: Set(now + chrono::Duration::from_std(ABSOLUTE).unwrap_or_default()),
-    }
-    .insert(db)
-    .await?;
-    Ok((token, row))
+) -> Result<(String, String), ApiError> {
+    sessions.create(account_id).await
 }
 
 pub fn me(account: &Account) -> Me {

@@ -25,7 +25,7 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// `SERAP_DATABASE_URL`, default `sqlite://<data dir>/serap.db?mode=rwc`.
     pub database_url: String,
-    /// `SERAP_REDIS_URL`: when set, the event bus and rate limiter are shared through Redis.
+    /// `SERAP_REDIS_URL`: when set, the event bus, rate limiter and sessions are shared through Redis.
     pub redis_url: Option<String>,
     /// `SERAP_REDIS_PREFIX`, default `serap`: namespace of every Redis key and channel.
     pub redis_prefix: String,

@@ -33,6 +33,8 @@ pub const SHARDS: i16 = 32;
 /// Responses folded per transaction.
 pub const BATCH: u64 = 500;
 const POLL: Duration = Duration::from_millis(250);
+/// How often each instance merges counter shards.
+const COMPACT_EVERY: Duration = Duration::from_secs(60);
 
 /// Adds `rows` to the counters of one shard in one statement (insert, or add on conflict).
 pub async fn add_to_counters<C: ConnectionTrait>(
@@ -226,9 +228,17 @@ pub struct Folder {
 
 impl Folder {
     /// Folds whenever woken (a local submission) or every 250 ms (responses stored by other instances),
-    /// and tells dashboards which waves changed. Stops when `shutdown` turns true.
+    /// and tells dashboards which waves changed; once a minute merges the shards (`compact_counters`).
+    /// Stops when `shutdown` turns true.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        let mut compacted = tokio::time::Instant::now();
         loop {
+            if compacted.elapsed() >= COMPACT_EVERY {
+                compacted = tokio::time::Instant::now();
+                if let Err(err) = self.compact().await {
+                    tracing::debug!(error = %err, "counter compaction failed; retrying later");
+                }
+            }
             loop {
                 match fold_batch(&self.db, &self.versions).await {
                     Ok((n, waves)) => {
@@ -262,24 +272,100 @@ impl Folder {
     }
 }
 
-/// Counter totals (shards summed) for a wave: `(unit, key, bucket) -> (count, sum)`.
+impl Folder {
+    async fn compact(&self) -> Result<(), DbErr> {
+        for wave in waves_to_compact(&self.db).await? {
+            compact_counters(&self.db, wave).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Counter totals (shards summed by the database) for a wave: `(unit, key, bucket) -> (count, sum)`.
 pub async fn counter_totals<C: ConnectionTrait>(
     db: &C,
     wave_id: Uuid,
 ) -> Result<BTreeMap<(Uuid, String, String), (i64, f64)>, DbErr> {
-    let rows = counter::Entity::find()
-        .filter(counter::Column::WaveId.eq(wave_id))
+    use counter::Column as C;
+    let rows: Vec<(Uuid, String, String, i64, f64)> = counter::Entity::find()
+        .select_only()
+        .column(C::UnitId)
+        .column(C::Key)
+        .column(C::Bucket)
+        .column_as(Expr::col(C::Count).sum().cast_as(Alias::new("BIGINT")), "count")
+        .column_as(Expr::col(C::Sum).sum().cast_as(Alias::new("DOUBLE PRECISION")), "sum")
+        .filter(C::WaveId.eq(wave_id))
+        .group_by(C::UnitId)
+        .group_by(C::Key)
+        .group_by(C::Bucket)
+        .into_tuple()
         .all(db)
         .await?;
-    let mut totals = BTreeMap::new();
-    for row in rows {
-        let entry = totals
-            .entry((row.unit_id, row.key, row.bucket))
-            .or_insert((0, 0.0));
-        entry.0 += row.count;
-        entry.1 += row.sum;
-    }
-    Ok(totals)
+    Ok(rows
+        .into_iter()
+        .map(|(unit, key, bucket, count, sum)| ((unit, key, bucket), (count, sum)))
+        .collect())
+}
+
+/// Moves a wave's counters from every shard into shard 0, keeping every total: fewer rows for reports to
+/// read. Safe alongside folders and other instances compacting (one transaction; rows are moved, never
+/// copied twice). Returns how many shard rows were merged.
+pub async fn compact_counters(db: &DatabaseConnection, wave_id: Uuid) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let txn = crate::db::begin_write(db).await?;
+    let merged = if backend == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "WITH moved AS (
+                DELETE FROM counters WHERE wave_id = $1 AND shard <> 0
+                RETURNING unit_id, key, bucket, count, sum
+             )
+             INSERT INTO counters (wave_id, unit_id, key, bucket, shard, count, sum)
+             SELECT $1, unit_id, key, bucket, 0, SUM(count), SUM(sum) FROM moved
+             GROUP BY unit_id, key, bucket
+             ON CONFLICT (wave_id, unit_id, key, bucket, shard)
+             DO UPDATE SET count = counters.count + EXCLUDED.count, sum = counters.sum + EXCLUDED.sum",
+            [wave_id.into()],
+        ))
+        .await?
+        .rows_affected()
+    } else {
+        // SQLite: the transaction holds the write lock, so the two statements see the same rows.
+        let merged = txn
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                "INSERT INTO counters (wave_id, unit_id, key, bucket, shard, count, sum)
+                 SELECT wave_id, unit_id, key, bucket, 0, SUM(count), SUM(sum) FROM counters
+                 WHERE wave_id = ? AND shard <> 0
+                 GROUP BY wave_id, unit_id, key, bucket
+                 ON CONFLICT (wave_id, unit_id, key, bucket, shard)
+                 DO UPDATE SET count = counters.count + excluded.count, sum = counters.sum + excluded.sum",
+                [wave_id.into()],
+            ))
+            .await?
+            .rows_affected();
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "DELETE FROM counters WHERE wave_id = ? AND shard <> 0",
+            [wave_id.into()],
+        ))
+        .await?;
+        merged
+    };
+    txn.commit().await?;
+    Ok(merged)
+}
+
+/// Waves with counters outside shard 0.
+async fn waves_to_compact(db: &DatabaseConnection) -> Result<Vec<Uuid>, DbErr> {
+    counter::Entity::find()
+        .select_only()
+        .column(counter::Column::WaveId)
+        .distinct()
+        .filter(counter::Column::Shard.ne(0))
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// Recomputes the counters of `wave_id` (or every wave) from all its stored responses, in one transaction

@@ -26,6 +26,9 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                // Deleted rows (an answered invitation's `unanswered_invitations` row) are overwritten
+                // with zeros, not left readable in free pages.
+                .pragma("secure_delete", "ON")
         });
     let db = Database::connect(options)
         .await

@@ -38,6 +38,9 @@ pub enum ApiError {
     },
     #[error("closed: {0}")]
     Closed(String),
+    /// A one-time link that was used or expired: `code` says which (`invitation_used`...).
+    #[error("gone: {code}")]
+    Gone { code: &'static str, message: String },
     #[error("too many requests")]
     TooManyRequests { retry_after: Duration },
     #[error("service unavailable: {0}")]
@@ -102,6 +105,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Closed(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Gone { .. } => StatusCode::GONE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -119,6 +123,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Unprocessable { .. } => "validation_failed",
             ApiError::Closed(_) => "wave_closed",
+            ApiError::Gone { code, .. } => code,
             ApiError::TooManyRequests { .. } => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -142,7 +147,7 @@ impl ApiError {
             ApiError::PayloadTooLarge => {
                 "Isi permintaan terlalu besar / Request body too large".into()
             }
-            ApiError::Closed(what) => what.clone(),
+            ApiError::Closed(what) | ApiError::Gone { message: what, .. } => what.clone(),
             ApiError::TooManyRequests { retry_after } => format!(
                 "Terlalu banyak permintaan, coba lagi dalam {} detik / Too many requests, retry in {} s",
                 retry_after.as_secs().max(1),

@@ -20,6 +20,7 @@ use crate::mail::{FileMailer, Mailer, SmtpMailer};
 use crate::metrics::Metrics;
 use crate::outbox::Dispatcher;
 use crate::ratelimit::{MemoryRateLimiter, RateLimiter, RedisRateLimiter};
+use crate::sessions::{DbSessionStore, RedisSessionStore, SessionStore};
 use crate::state::AppState;
 
 /// How long open connections (e.g. live streams) may keep a stopping server alive.
@@ -39,7 +40,11 @@ impl Application {
                 .await
                 .context("seeding demo data")?;
         }
-        let (bus, limiter): (Arc<dyn EventBus>, Arc<dyn RateLimiter>) = match &settings.redis_url {
+        let (bus, limiter, sessions): (
+            Arc<dyn EventBus>,
+            Arc<dyn RateLimiter>,
+            Arc<dyn SessionStore>,
+        ) = match &settings.redis_url {
             Some(url) => {
                 let client = redis::Client::open(url.as_str()).context("SERAP_REDIS_URL")?;
                 // Lazy and bounded: a Redis outage slows nothing down and heals by itself.
@@ -51,12 +56,17 @@ impl Application {
                     .context("setting up the Redis connection")?;
                 (
                     RedisBus::new(client, connection.clone(), &settings.redis_prefix),
-                    Arc::new(RedisRateLimiter::new(connection, &settings.redis_prefix)),
+                    Arc::new(RedisRateLimiter::new(
+                        connection.clone(),
+                        &settings.redis_prefix,
+                    )),
+                    Arc::new(RedisSessionStore::new(connection, &settings.redis_prefix)),
                 )
             }
             None => (
                 Arc::new(InProcessBus::new()),
                 Arc::new(MemoryRateLimiter::new()),
+                Arc::new(DbSessionStore::new(db.clone())),
             ),
         };
         let from: Mailbox = settings
@@ -81,6 +91,7 @@ impl Application {
             db,
             bus,
             limiter,
+            sessions,
             mailer,
             metrics: Metrics::new(),
             assets,
@@ -120,6 +131,12 @@ impl Application {
             self.state.mailer.clone(),
             self.state.outbox_wake.clone(),
         );
+        let reminders = tokio::spawn(
+            crate::invitations::Reminders {
+                state: self.state.clone(),
+            }
+            .run(stop_rx.clone()),
+        );
         let folder = crate::counters::Folder {
             db: self.state.db.clone(),
             versions: self.state.versions.clone(),
@@ -156,6 +173,7 @@ impl Application {
         let _ = stop_tx.send(true);
         outbox.await.context("outbox dispatcher")?;
         folding.await.context("counter folder")?;
+        reminders.await.context("reminder worker")?;
         self.state.db.clone().close().await.ok();
         Ok(())
     }

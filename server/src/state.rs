@@ -11,6 +11,7 @@ use crate::config::Settings;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::ratelimit::RateLimiter;
+use crate::sessions::SessionStore;
 use crate::submission::{VersionCache, WaveCache};
 
 #[derive(Clone)]
@@ -19,6 +20,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub bus: Arc<dyn EventBus>,
     pub limiter: Arc<dyn RateLimiter>,
+    /// Sign-in sessions: in Redis when configured (shared by every instance), else in the database.
+    pub sessions: Arc<dyn SessionStore>,
     pub mailer: Arc<dyn Mailer>,
     pub metrics: Metrics,
     pub assets: Arc<Assets>,

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Jakarta;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
     EntityTrait, QueryFilter, SqlErr, Statement,
 };
 use serap_shared::api::{Anonymity, Receipt, SubmitResponse};
@@ -19,7 +19,9 @@ use serap_shared::error::FieldError;
 use serap_shared::survey::{SurveyDefinition, validate_response};
 use uuid::Uuid;
 
-use crate::entities::{response, survey_version, wave};
+use crate::entities::{
+    invitation_response, response, survey_version, unanswered_invitation, wave,
+};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -145,41 +147,123 @@ pub async fn submit(
     };
     let inserted = store(db, &wave, &request, &hash, &receipt).await;
     match inserted {
-        Ok(true) => {}
+        Ok(Some(_)) => {}
         // The submission id is taken: an earlier (or concurrent) delivery of this submission, or a reuse.
-        Ok(false) => {
+        Ok(None) => {
             let existing = find_submission(db, request.submission_id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("conflicting submission id without a stored row"))?;
             return replay(existing, &wave, &hash);
         }
-        Err(err)
-            if matches!(
-                err.sql_err(),
-                Some(SqlErr::ForeignKeyConstraintViolation(_))
-            ) =>
-        {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "unit_id",
-                "Unit kerja tidak dikenal / Unknown unit",
-            )]));
-        }
-        Err(err) => return Err(err.into()),
+        Err(err) => return Err(unit_error(err)),
     }
     // The counter folder adds it to the report counters within about a second.
     state.fold_wake.notify_one();
     Ok(Submitted::Created(receipt))
 }
 
+fn unit_error(err: DbErr) -> ApiError {
+    if matches!(
+        err.sql_err(),
+        Some(SqlErr::ForeignKeyConstraintViolation(_))
+    ) {
+        ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            "Unit kerja tidak dikenal / Unknown unit",
+        )])
+    } else {
+        err.into()
+    }
+}
+
+/// A submission through a personal invitation link. The unit is the invitation's. In one transaction the
+/// invitation's `unanswered_invitations` row is deleted (the delete that finds no row loses: a token works
+/// once, also under concurrent submits) and the response stored; identified and confidential waves also
+/// record `invitation_responses`. Nothing else is written about the invitation, so in anonymous waves no
+/// column, row or write time links it to the response (DESIGN invariant 4). A replayed submission id is
+/// answered from the stored response, as for open links.
+pub async fn submit_invited(
+    state: &AppState,
+    token: &str,
+    request: SubmitResponse,
+) -> Result<Submitted, ApiError> {
+    let db = &state.db;
+    let invited = crate::invitations::by_token(db, token).await?;
+    let wave = &invited.wave;
+    let hash = body_hash(&request);
+    if let Some(existing) = find_submission(db, request.submission_id).await? {
+        return replay(existing, wave, &hash);
+    }
+    let now = Utc::now();
+    invited.ensure_usable(db, now).await?;
+    if !is_open(wave, now) {
+        return Err(ApiError::Closed(
+            "Survei ini sedang tidak dibuka untuk diisi / This survey is not open for responses"
+                .into(),
+        ));
+    }
+    if request.unit_id != invited.invitation.unit_id {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "unit_id",
+            "Unit kerja undangan ini sudah ditentukan / This invitation's unit is fixed",
+        )]));
+    }
+    let definition = state.versions.get(db, wave.survey_version_id).await?;
+    let problems = validate_response(&definition, &request.answers);
+    if !problems.is_empty() {
+        return Err(ApiError::problems(problems));
+    }
+    let receipt = Receipt {
+        submission_id: request.submission_id,
+        receipt_code: receipt_code(),
+        received_on: wib_date(now),
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let consumed = unanswered_invitation::Entity::delete_by_id(invited.invitation.id)
+        .exec(&txn)
+        .await?;
+    if consumed.rows_affected != 1 {
+        txn.rollback().await?;
+        // A concurrent delivery of this same submission won the race: answer it as a replay.
+        if let Some(existing) = find_submission(db, request.submission_id).await? {
+            return replay(existing, wave, &hash);
+        }
+        return Err(crate::invitations::used());
+    }
+    let response_id = match store(&txn, wave, &request, &hash, &receipt).await {
+        Ok(Some(id)) => id,
+        Ok(None) => {
+            txn.rollback().await?;
+            let existing = find_submission(db, request.submission_id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("conflicting submission id without a stored row"))?;
+            return replay(existing, wave, &hash);
+        }
+        Err(err) => return Err(unit_error(err)),
+    };
+    if anonymity_of(wave) != Anonymity::Anonymous {
+        invitation_response::Entity::insert(invitation_response::ActiveModel {
+            invitation_id: Set(invited.invitation.id),
+            response_id: Set(response_id),
+        })
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    state.fold_wake.notify_one();
+    Ok(Submitted::Created(receipt))
+}
+
 /// Stores the response and queues it for the counter folder, atomically, in one statement (a data-modifying
-/// CTE on PostgreSQL, a trigger on SQLite). `Ok(false)`: the submission id already exists (nothing written).
-async fn store(
-    db: &DatabaseConnection,
+/// CTE on PostgreSQL, a trigger on SQLite). The new response's id, or `None` when the submission id already
+/// exists (nothing written).
+async fn store<C: ConnectionTrait>(
+    db: &C,
     wave: &wave::Model,
     request: &SubmitResponse,
     hash: &str,
     receipt: &Receipt,
-) -> Result<bool, DbErr> {
+) -> Result<Option<Uuid>, DbErr> {
     let id = Uuid::new_v4();
     let answers = serde_json::to_value(&request.answers).unwrap_or_default();
     if db.get_database_backend() == DbBackend::Postgres {
@@ -207,7 +291,7 @@ async fn store(
                 ],
             ))
             .await?;
-        return Ok(result.rows_affected() == 1);
+        return Ok((result.rows_affected() == 1).then_some(id));
     }
     // SQLite: a trigger adds the queue row in the same statement.
     let inserted = response::Entity::insert(response::ActiveModel {
@@ -228,7 +312,7 @@ async fn store(
     )
     .exec_without_returning(db)
     .await?;
-    Ok(inserted == 1)
+    Ok((inserted == 1).then_some(id))
 }
 
 async fn find_submission<C: ConnectionTrait>(

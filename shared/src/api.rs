@@ -328,3 +328,134 @@ pub struct AccountSummary {
     pub active: bool,
     pub roles: Vec<RoleGrant>,
 }
+
+/// A person on the roster as admins see it in lists (`GET /api/v1/people`). The NIP is not shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonSummary {
+    pub id: uuid::Uuid,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub unit_id: uuid::Uuid,
+    pub unit_code: String,
+    /// `pelaksana`, `fungsional`, `pengawas`, `administrator`, `jpt_pratama`...
+    pub job_level: String,
+    /// `PNS` or `PPPK`.
+    pub employment_type: String,
+}
+
+/// `POST /api/v1/waves/{slug}/invitations`: invite everyone in these units (each with its subtree) and
+/// these people. People already invited to the wave are not invited again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvitations {
+    #[serde(default)]
+    pub unit_codes: Vec<String>,
+    #[serde(default)]
+    pub person_ids: Vec<uuid::Uuid>,
+}
+
+/// What `POST /api/v1/waves/{slug}/invitations` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationReport {
+    /// Invitations created, each with its email queued.
+    pub invited: u32,
+    /// People in the audience who already had an invitation to this wave.
+    pub already_invited: u32,
+    /// Names of people in the audience without an email address (not invited).
+    pub without_email: Vec<String>,
+}
+
+/// When reminders go to invited people who have not answered: every `interval_hours` after the
+/// invitation (or the previous reminder), at most `max_reminders` per person. `max_reminders` 0: none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReminderPolicy {
+    /// 1 to 720.
+    pub interval_hours: u32,
+    /// 0 to 10.
+    pub max_reminders: u32,
+}
+
+/// One invitation as admins see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationStatus {
+    pub id: uuid::Uuid,
+    pub person_name: String,
+    pub email: String,
+    pub unit_code: String,
+    /// `open`, `answered` or `expired`.
+    pub state: String,
+    /// Delivery of the latest email (invitation or reminder): `pending`, `sending`, `sent` or `failed`.
+    pub delivery: String,
+    pub reminders_sent: u32,
+}
+
+/// `GET /api/v1/waves/{slug}/invitations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationList {
+    pub reminders: ReminderPolicy,
+    pub invitations: Vec<InvitationStatus>,
+}
+
+/// What `POST /api/v1/waves/{slug}/reminders/send` queued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RemindersQueued {
+    pub queued: u32,
+}
+
+/// Response rate of one unit: answered invitations / invited people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitResponseRate {
+    pub unit_id: uuid::Uuid,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub invited: u32,
+    pub answered: u32,
+    /// `answered / invited`, 0 to 1 (0 when nobody was invited).
+    pub rate: f64,
+}
+
+/// `GET /api/v1/waves/{slug}/response-rates`: per unit of the caller's scope that has invitations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResponseRates {
+    pub units: Vec<UnitResponseRate>,
+}
+
+/// `GET /api/v1/invitations/{token}`: the personal form. The unit is the invited person's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationForm {
+    /// The invited person's first name, for the greeting.
+    pub greeting_name: String,
+    pub unit_id: uuid::Uuid,
+    /// The form; its `units` hold only the invited person's unit.
+    pub form: PublicForm,
+}
+
+/// `POST /api/v1/auth/password-reset`: send a one-time reset link to this address if it has an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// `POST /api/v1/auth/password-reset/confirm`: the token from the emailed link and the new password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirm {
+    pub token: String,
+    /// At least 10 characters.
+    pub password: String,
+}

@@ -7,5 +7,6 @@ pub mod error;
 pub mod events;
 pub mod i18n;
 pub mod nip;
+pub mod report;
 pub mod survey;
 pub mod templates;

@@ -82,6 +82,8 @@ pub struct TestConfig {
     /// Redis key and channel namespace; unique per test unless instances must share it.
     pub redis_prefix: String,
     pub smtp_url: Option<String>,
+    /// The database URL of a running app to share instead of a new database (`same_database_as`).
+    pub shared_database: Option<String>,
     pub extra: Vec<(String, String)>,
 }
 
@@ -93,8 +95,16 @@ impl TestConfig {
             redis,
             redis_prefix: format!("serap-test-{}", uuid::Uuid::new_v4().simple()),
             smtp_url: None,
+            shared_database: None,
             extra: Vec::new(),
         }
+    }
+
+    /// Uses `other`'s database (a second instance of the same deployment). `other` owns it and drops it,
+    /// so it must outlive this app.
+    pub fn same_database_as(mut self, other: &TestApp) -> Self {
+        self.shared_database = Some(other.state.settings.database_url.clone());
+        self
     }
 
     pub fn redis(mut self, on: bool) -> Self {
@@ -143,6 +153,7 @@ pub async fn spawn_app(db: Db) -> TestApp {
 
 impl TestApp {
     async fn spawn(config: TestConfig) -> TestApp {
+        crate::logs::install();
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = dir.path().join("data");
         let mut vars: HashMap<String, String> = HashMap::new();
@@ -158,7 +169,9 @@ impl TestApp {
                 .to_string(),
         );
         let mut pg_database = None;
-        if let Db::Postgres(server_url) = &config.db {
+        if let Some(url) = &config.shared_database {
+            vars.insert("SERAP_DATABASE_URL".into(), url.clone());
+        } else if let Db::Postgres(server_url) = &config.db {
             let name = format!("serap_t_{}", uuid::Uuid::new_v4().simple());
             let admin = Database::connect(server_url.as_str())
                 .await

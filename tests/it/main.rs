@@ -3,16 +3,21 @@
 //! `SERAP_TEST_REDIS_URL`; under `CI=true` a missing service fails the test instead of skipping it.
 
 mod helpers;
+mod logs;
 
+mod access;
 mod auth;
 mod browser;
+mod browser_console;
 mod browser_form;
 mod bus_and_limits;
 mod errors;
 mod health;
+mod invitations;
 mod mail;
 mod openapi;
 mod people;
+mod reports;
 mod static_files;
 mod surveys;
 mod units;

@@ -19,11 +19,13 @@ pub enum Route {
     Home,
     /// `/f/<slug>`
     Form(AttrValue),
+    /// `/s/<token>`: a personal invitation.
+    Invitation(AttrValue),
     NotFound,
 }
 
 impl Route {
-    /// The route of a path such as `/`, `/f/abc` or `/f/abc/`.
+    /// The route of a path such as `/`, `/f/abc`, `/f/abc/` or `/s/<token>`.
     fn recognize(path: &str) -> Route {
         let path = match path.strip_suffix('/') {
             Some(p) if !p.is_empty() => p,
@@ -32,25 +34,56 @@ impl Route {
         if path == "/" {
             return Route::Home;
         }
-        match path.strip_prefix("/f/") {
-            Some(slug) if !slug.is_empty() && !slug.contains('/') => {
-                Route::Form(AttrValue::from(slug.to_owned()))
-            }
-            _ => Route::NotFound,
+        let (route, rest): (fn(AttrValue) -> Route, _) = match path.get(..3) {
+            Some("/f/") => (Route::Form, &path[3..]),
+            Some("/s/") => (Route::Invitation, &path[3..]),
+            _ => return Route::NotFound,
+        };
+        if rest.is_empty() || rest.contains('/') {
+            return Route::NotFound;
         }
+        route(AttrValue::from(rest.to_owned()))
     }
+}
 
-    fn current() -> Route {
+/// The route of the current location (`recognize` applied to `pathname`), re-read on every `popstate`
+/// (back/forward, and `navigate`). Shared by the two apps.
+#[hook]
+pub fn use_route<R: PartialEq + 'static>(recognize: fn(&str) -> R) -> UseStateHandle<R> {
+    let current = move || {
         let path = web_sys::window()
             .and_then(|w| w.location().pathname().ok())
             .unwrap_or_default();
-        Route::recognize(&path)
+        recognize(&path)
+    };
+    let route = use_state(current);
+    {
+        let route = route.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn FnMut()>::new(move || route.set(current()));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "popstate",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = &window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "popstate",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
     }
+    route
 }
 
 /// Goes to `path` inside the app: pushes it on the history and lets the app re-read the location through a
 /// `popstate` event.
-fn navigate(path: &str) {
+pub fn navigate(path: &str) {
     let Some(w) = web_sys::window() else {
         return;
     };
@@ -74,29 +107,8 @@ pub fn link(path: &'static str, class: Option<&'static str>, children: Html) -> 
 #[component]
 pub fn App() -> Html {
     let lang = use_state(initial_lang);
-    let route = use_state(Route::current);
+    let route = use_route(Route::recognize);
     use_effect_with(*lang, |lang| remember(*lang));
-    {
-        let route = route.clone();
-        use_effect_with((), move |_| {
-            let listener = Closure::<dyn FnMut()>::new(move || route.set(Route::current()));
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(
-                    "popstate",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-            move || {
-                if let Some(w) = &window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "popstate",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
-    }
     let (status, retry) = use_status(*route == Route::Home);
     let current = *lang;
     let toggle = {
@@ -111,7 +123,11 @@ pub fn App() -> Html {
     let page = match &*route {
         Route::Home => home(current, &status, retry),
         Route::Form(slug) => {
-            html! { <FormPage key={slug.as_str()} slug={slug.clone()} lang={current} /> }
+            html! { <FormPage key={slug.as_str()} slug={slug.clone()} invitation={false} lang={current} /> }
+        }
+        Route::Invitation(token) => {
+            let key = format!("s/{token}");
+            html! { <FormPage {key} slug={token.clone()} invitation={true} lang={current} /> }
         }
         Route::NotFound => not_found(current),
     };

@@ -94,6 +94,11 @@ pub enum Key {
     WaveClosed,
     FixErrors,
     Rejected,
+    Hello,
+    InvitationTitle,
+    InvitationUsed,
+    InvitationExpired,
+    InvitationNotFound,
 }
 
 pub fn t(lang: Lang, key: Key) -> &'static str {
@@ -327,6 +332,28 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
         }
         (Lang::Id, Rejected) => "Jawaban tidak dapat diterima.",
         (Lang::En, Rejected) => "The answers could not be accepted.",
+        (Lang::Id, Hello) => "Halo, {}",
+        (Lang::En, Hello) => "Hello, {}",
+        (Lang::Id, InvitationTitle) => "Tautan undangan survei",
+        (Lang::En, InvitationTitle) => "Survey invitation link",
+        (Lang::Id, InvitationUsed) => {
+            "Tautan ini sudah dipakai: jawaban untuk undangan ini sudah diterima. Terima kasih."
+        }
+        (Lang::En, InvitationUsed) => {
+            "This link has already been used: the answers to this invitation were received. Thank you."
+        }
+        (Lang::Id, InvitationExpired) => {
+            "Tautan ini sudah kedaluwarsa: survei untuk undangan ini sudah ditutup."
+        }
+        (Lang::En, InvitationExpired) => {
+            "This link has expired: the survey for this invitation is closed."
+        }
+        (Lang::Id, InvitationNotFound) => {
+            "Tautan undangan tidak dikenal. Periksa kembali tautan di email Anda."
+        }
+        (Lang::En, InvitationNotFound) => {
+            "This invitation link is not known. Check the link in your email."
+        }
     }
 }
 

@@ -1,10 +1,5 @@
-//! Serap's web client: the respondent form, manager dashboards and admin pages, in Yew (CSR).
-
-mod app;
-mod i18n;
-mod pages;
-mod services;
+//! The respondent app (index.html).
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<web_client::app::App>::new().render();
 }

@@ -2,7 +2,7 @@
 //! `POST /api/v1/forms/{slug}/responses` (idempotent submission). No login, nothing identifying stored.
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serap_shared::api::{PublicForm, Receipt, SubmitResponse};
+use serap_shared::api::{PublicForm, Receipt, SubmitResponse, Unit};
 use serap_shared::error::ErrorBody;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
@@ -45,6 +45,17 @@ pub async fn get_form(
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::NotFound("survei / survey".into()))?;
+    let units = super::units::all_units(&state.db).await?;
+    let form = public_form(&state, &wave, units).await?;
+    Ok(json_reply(&form, accept_encoding.as_deref()))
+}
+
+/// The form of `wave` offering `units` to pick from.
+pub async fn public_form(
+    state: &AppState,
+    wave: &wave::Model,
+    units: Vec<Unit>,
+) -> Result<PublicForm, ApiError> {
     let version = survey_version::Entity::find_by_id(wave.survey_version_id)
         .one(&state.db)
         .await?
@@ -53,21 +64,19 @@ pub async fn get_form(
         .versions
         .get(&state.db, wave.survey_version_id)
         .await?;
-    let units = super::units::all_units(&state.db).await?;
-    let form = PublicForm {
+    Ok(PublicForm {
         wave_id: wave.id,
         slug: wave.slug.clone(),
         name: wave.name.clone(),
         survey_version_id: wave.survey_version_id,
         version: version.version,
         definition: (*definition).clone(),
-        anonymity: anonymity_of(&wave),
+        anonymity: anonymity_of(wave),
         opens_at: crate::time::wib_rfc3339(wave.opens_at),
         closes_at: crate::time::wib_rfc3339(wave.closes_at),
-        is_open: is_open(&wave, crate::time::now()),
+        is_open: is_open(wave, crate::time::now()),
         units,
-    };
-    Ok(json_reply(&form, accept_encoding.as_deref()))
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/forms/{slug}/responses", tag = "respondent",

@@ -21,9 +21,11 @@ pub mod auth;
 pub mod csv_import;
 pub mod forms;
 pub mod health;
+pub mod invitations;
 pub mod meta;
 pub mod pages;
 pub mod people;
+pub mod reports;
 pub mod surveys;
 pub mod units;
 pub mod waves;
@@ -91,6 +93,8 @@ pub fn app(
     });
     // The respondents' routes first: they carry nearly all the traffic.
     forms::routes(state.clone())
+        .or(invitations::routes(state.clone()))
+        .unify()
         .or(health::routes(state.clone()))
         .unify()
         .or(meta::routes(state.clone()))
@@ -108,6 +112,8 @@ pub fn app(
         .or(surveys::routes(state.clone()))
         .unify()
         .or(waves::routes(state.clone()))
+        .unify()
+        .or(reports::routes(state.clone()))
         .unify()
         .or(crate::openapi::routes())
         .unify()

@@ -1,4 +1,5 @@
-//! The web client: built files by name, `index.html` for client-side routes (SPA fallback).
+//! The web client: built files by name, and for client-side routes the document of their app (SPA
+//! fallback): the console's under `/console`, the respondent's elsewhere (`Assets::lookup`).
 //! Paths under `/api` never fall back: an unknown API route is a JSON 404.
 
 use warp::filters::BoxedFilter;
@@ -36,6 +37,9 @@ async fn serve(
 ) -> Result<Response, Rejection> {
     if !state.assets.is_built() {
         return Ok(ApiError::Unavailable("web client not built".into()).into_response());
+    }
+    if crate::assets::is_console(path.as_str()) && !state.assets.console_built() {
+        return Ok(ApiError::Unavailable("console not built".into()).into_response());
     }
     match state.assets.lookup(path.as_str()) {
         Some(asset) => Ok(asset.reply(accept_encoding.as_deref(), if_none_match.as_deref())),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
-use serap_shared::api::{ImportReport, ImportRow};
+use serap_shared::api::{ImportReport, ImportRow, PersonSummary};
 use serap_shared::domain::EmailAddress;
 use serap_shared::error::ErrorBody;
 use serap_shared::nip::{Nip, NipKind};
@@ -27,7 +27,12 @@ use crate::error::{ApiError, respond};
 use crate::state::AppState;
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
-    endpoint!(post, "api" / "v1" / "people" / "import")
+    let list = endpoint!(get, "api" / "v1" / "people")
+        .and(caller(state.clone()))
+        .and(with_state(state.clone()))
+        .then(list_people)
+        .map(respond);
+    let import = endpoint!(post, "api" / "v1" / "people" / "import")
         .and(caller(state.clone()))
         .and(warp::query::<ImportQuery>())
         .and(warp::body::content_length_limit(
@@ -36,8 +41,40 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .and(warp::body::bytes())
         .and(with_state(state))
         .then(import_people)
-        .map(respond)
-        .boxed()
+        .map(respond);
+    list.or(import).unify().boxed()
+}
+
+#[utoipa::path(get, path = "/api/v1/people", tag = "people",
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The roster by unit and name (without NIPs)", body = Vec<PersonSummary>),
+        (status = 401, description = "Sign in required", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody)))]
+pub async fn list_people(caller: Caller, state: AppState) -> Result<Response, ApiError> {
+    caller.admin()?;
+    let codes: HashMap<Uuid, String> = org_unit::Entity::find()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.code))
+        .collect();
+    let mut people: Vec<PersonSummary> = person::Entity::find()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| PersonSummary {
+            id: p.id,
+            unit_code: codes.get(&p.unit_id).cloned().unwrap_or_default(),
+            name: p.name,
+            email: p.email,
+            unit_id: p.unit_id,
+            job_level: p.job_level,
+            employment_type: p.employment_type.to_uppercase(),
+        })
+        .collect();
+    people.sort_by(|a, b| (&a.unit_code, &a.name).cmp(&(&b.unit_code, &b.name)));
+    Ok(warp::reply::json(&people).into_response())
 }
 
 fn field_of(header: &str) -> Option<&'static str> {
@@ -89,7 +126,7 @@ struct Row {
 #[utoipa::path(post, path = "/api/v1/people/import", tag = "people",
     params(ImportQuery),
     request_body(content = String, content_type = "text/csv",
-        description = "CSV (`,` or `;`, UTF-8 with or without BOM) with columns nip (or ni_pppk), nama/name, unit (unit code), jabatan/job_level, and optionally email, jenis_pegawai (PNS/PPPK), golongan"),
+        description = "CSV (`,` or `;`, UTF-8 with or without BOM) with columns nip (or ni_pppk), nama/name, unit (unit code), jabatan/job_level, email, and optionally jenis_pegawai (PNS/PPPK), golongan"),
     security(("admin_token" = [])),
     responses(
         (status = 200, description = "What was (or, in a dry run, would be) done per row; nothing is written when any row is rejected", body = ImportReport),
@@ -103,7 +140,7 @@ pub async fn import_people(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let table = CsvTable::parse(&body, field_of, &["nip", "name", "unit", "job_level"])?;
+    let table = CsvTable::parse(&body, field_of, &["nip", "name", "email", "unit", "job_level"])?;
     let units: HashMap<String, Uuid> = org_unit::Entity::find()
         .all(&state.db)
         .await?
@@ -149,8 +186,12 @@ pub async fn import_people(
         if name.is_empty() || name.chars().count() > 200 {
             problems.push("nama: wajib, maks. 200 / name: required, max 200".into());
         }
+        // Invitations go by email: a row without one cannot be reached.
         let email = match table.get(record, "email") {
-            raw if raw.is_empty() => None,
+            raw if raw.is_empty() => {
+                problems.push("email: wajib diisi / required".into());
+                None
+            }
             raw => match EmailAddress::parse(&raw) {
                 Ok(e) => Some(e.to_string()),
                 Err(e) => {

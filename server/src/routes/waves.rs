@@ -203,10 +203,11 @@ pub async fn create_wave(
 
 #[utoipa::path(get, path = "/api/v1/waves", tag = "waves", security(("admin_token" = [])),
     responses(
-        (status = 200, description = "Every wave, newest first", body = [Wave]),
-        (status = 401, description = "Admin token required", body = ErrorBody)))]
+        (status = 200, description = "Every wave, newest first (for admins and every report role)", body = [Wave]),
+        (status = 401, description = "Sign in required", body = ErrorBody),
+        (status = 403, description = "No report role", body = ErrorBody)))]
 pub async fn list_waves(caller: Caller, state: AppState) -> Result<Response, ApiError> {
-    caller.admin()?;
+    crate::scope::Scope::of(&caller, &state.db).await?;
     let rows = wave::Entity::find()
         .order_by_desc(wave::Column::CreatedAt)
         .all(&state.db)

@@ -7,7 +7,9 @@
 //! why). The server remains the authority: it validates every submission again.
 
 use js_sys::{Array, JSON, Object, Reflect};
-use serap_shared::api::{Anonymity, PublicForm, Receipt, ServerInfo, SubmitResponse, Unit};
+use serap_shared::api::{
+    Anonymity, InvitationForm, PublicForm, Receipt, ServerInfo, SubmitResponse, Unit,
+};
 use serap_shared::error::{ErrorBody, ErrorDetail, FieldError};
 use serap_shared::i18n::Text;
 use serap_shared::survey::{
@@ -452,6 +454,17 @@ impl FromJson for PublicForm {
             closes_at: o.string("closes_at")?,
             is_open: o.req("is_open", boolean)?,
             units: o.req("units", |v| list(v, unit))?,
+        })
+    }
+}
+
+impl FromJson for InvitationForm {
+    fn from_json(v: &JsValue) -> Option<Self> {
+        let o = obj(v)?;
+        Some(InvitationForm {
+            greeting_name: o.string("greeting_name")?,
+            unit_id: o.uuid("unit_id")?,
+            form: PublicForm::from_json(&o.get("form"))?,
         })
     }
 }

@@ -1,8 +1,9 @@
 //! What the respondent form keeps in localStorage so nothing is lost on a patchy network:
 //! the draft of each form (`serap.form.<slug>`), the last copy of each form (`serap.formdef.<slug>`) and the
-//! outbox of submissions waiting to be sent (`serap.outbox`).
+//! outbox of submissions waiting to be sent (`serap.outbox`). A personal invitation's are kept under
+//! `s:<token>` in place of the slug.
 
-use serap_shared::api::{PublicForm, SubmitResponse};
+use serap_shared::api::SubmitResponse;
 use serap_shared::survey::Answers;
 use uuid::Uuid;
 
@@ -85,8 +86,9 @@ pub fn clear_draft(slug: &str) {
     delete(&key("serap.form.", slug));
 }
 
-pub fn load_form(slug: &str) -> Option<PublicForm> {
-    get(&key("serap.formdef.", slug))
+/// The form's JSON as it came (a `PublicForm`, or an `InvitationForm` for an invitation).
+pub fn load_form_text(slug: &str) -> Option<String> {
+    storage()?.get_item(&key("serap.formdef.", slug)).ok()?
 }
 
 /// Keeps the form's JSON exactly as it came (no need to serialise a definition again).

@@ -1,6 +1,10 @@
 //! The respondent form at `/f/:slug`, phone first: load the form -> (closed page) -> data protection notice
 //! -> unit -> one section per screen -> queued submission -> receipt.
 //!
+//! The same page serves a personal invitation at `/s/:token` (`invitation`): the form comes with a greeting
+//! and the invited person's unit, which is fixed (no unit step), and the answers go to the invitation's
+//! endpoint. A used, expired or unknown link shows why instead of the form.
+//!
 //! Nothing typed is lost: the draft is saved to localStorage on every change, and a submission is put in the
 //! outbox before it is sent and stays there, retried with the same `submission_id`, until a 2xx arrives.
 
@@ -9,7 +13,7 @@ mod questions;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use serap_shared::api::{Anonymity, PublicForm, Receipt, SubmitResponse, Unit};
+use serap_shared::api::{Anonymity, InvitationForm, PublicForm, Receipt, SubmitResponse, Unit};
 use serap_shared::i18n::{Lang, Text};
 use serap_shared::survey::{
     Answers, Question, QuestionKind, SurveyDefinition, validate_answer, validate_response,
@@ -29,15 +33,19 @@ use questions::{Edit, ids};
 const FIRST_DELAY_MS: u32 = 2_000;
 const MAX_DELAY_MS: u32 = 60_000;
 
-/// The route's page: the form for `slug`, in `lang`.
+/// The route's page: the form for `slug` (the invitation's token when `invitation`), in `lang`.
 #[derive(Properties, PartialEq)]
 pub struct PageProps {
     pub slug: AttrValue,
+    pub invitation: bool,
     pub lang: Lang,
 }
 
+/// A loaded form, with the greeting and the fixed unit of an invitation.
+type Loaded = (PublicForm, Option<(String, Uuid)>);
+
 pub enum Msg {
-    Loaded(Result<PublicForm, ApiError>),
+    Loaded(Result<Loaded, ApiError>),
     Reload,
     Accept,
     Unit(String),
@@ -71,7 +79,15 @@ enum Alert {
 }
 
 pub struct FormPage {
-    slug: String,
+    /// Where the draft, the form's copy and the queued submission are kept: the slug, or `s:<token>`.
+    key: String,
+    /// `/api/v1/forms/<slug>` or `/api/v1/invitations/<token>`.
+    path: String,
+    invitation: bool,
+    /// The invitation's greeting name and the invited person's unit.
+    invite: Option<(String, Uuid)>,
+    /// Why an invitation's form cannot be shown or answered (used, expired, unknown).
+    gone: Option<Key>,
     form: Option<PublicForm>,
     failed: Option<ApiError>,
     /// The form shown is the copy saved on this device (the network failed).
@@ -123,24 +139,33 @@ impl Errors {
 
 /// Everything the page waits for, as one future type (one copy of the spawning code).
 enum Job {
-    Load(String),
+    /// API path, storage key, invitation.
+    Load(String, String, bool),
     Send(String, SubmitResponse),
     Wait(u32, u32),
 }
 
+/// A form as `GET /api/v1/forms/<slug>` or, for an invitation, `GET /api/v1/invitations/<token>` sends it.
+fn read_form(invitation: bool, text: &str) -> Option<Loaded> {
+    if invitation {
+        let i = api::parse::<InvitationForm>(text)?;
+        Some((i.form, Some((i.greeting_name, i.unit_id))))
+    } else {
+        api::parse::<PublicForm>(text).map(|form| (form, None))
+    }
+}
+
 async fn run(job: Job) -> Msg {
     match job {
-        Job::Load(slug) => {
-            let mut path = String::from("/api/v1/forms/");
-            path.push_str(&slug);
+        Job::Load(path, key, invitation) => {
             let text = match api::get_text(&path).await {
                 Ok(text) => text,
                 Err(e) => return Msg::Loaded(Err(e)),
             };
-            match api::parse::<PublicForm>(&text) {
-                Some(form) => {
-                    store::save_form_text(&slug, &text);
-                    Msg::Loaded(Ok(form))
+            match read_form(invitation, &text) {
+                Some(loaded) => {
+                    store::save_form_text(&key, &text);
+                    Msg::Loaded(Ok(loaded))
                 }
                 None => Msg::Loaded(Err(ApiError::Server {
                     status: 200,
@@ -303,30 +328,47 @@ fn focus_element(id: &str) {
 
 impl FormPage {
     fn load(&self, ctx: &Context<Self>) {
-        ctx.link().send_future(run(Job::Load(self.slug.clone())));
+        ctx.link().send_future(run(Job::Load(
+            self.path.clone(),
+            self.key.clone(),
+            self.invitation,
+        )));
     }
 
     fn save(&self) {
-        store::save_draft(&self.slug, &self.draft);
+        store::save_draft(&self.key, &self.draft);
     }
 
-    fn set_form(&mut self, form: PublicForm) {
+    fn set_form(&mut self, (form, invite): Loaded) {
+        if let Some((_, unit)) = &invite {
+            self.draft.unit_id = Some(*unit);
+        }
         if let Some(unit) = self.draft.unit_id
             && !form.units.iter().any(|u| u.id == unit)
         {
             self.draft.unit_id = None;
         }
+        self.invite = invite;
         self.form = Some(form);
         self.fix_step();
+    }
+
+    /// An invitation's unit is fixed: no unit step.
+    fn unit_fixed(&self) -> bool {
+        self.invite.is_some() && self.draft.unit_id.is_some()
     }
 
     /// Keeps the step on something that can be shown: the notice until consent, the unit until chosen, and a
     /// visible section.
     fn fix_step(&mut self) {
+        let fixed = self.unit_fixed();
         let Some(form) = &self.form else {
             return;
         };
         let d = &mut self.draft;
+        if fixed && d.step == STEP_UNIT {
+            d.step = STEP_SECTION;
+        }
         if !d.consent {
             d.step = STEP_NOTICE;
         } else if d.step >= STEP_SECTION {
@@ -388,6 +430,7 @@ impl FormPage {
     }
 
     fn back(&mut self) {
+        let fixed = self.unit_fixed();
         let Some(form) = &self.form else {
             return;
         };
@@ -399,6 +442,10 @@ impl FormPage {
                 Some(prev) => {
                     d.step = STEP_SECTION + *prev as u32;
                     self.focus = Some("section-title".into());
+                }
+                None if fixed => {
+                    d.step = STEP_NOTICE;
+                    self.focus = Some("notice-title".into());
                 }
                 None => {
                     d.step = STEP_UNIT;
@@ -458,12 +505,26 @@ impl FormPage {
             answers,
         };
         // Queued before the first attempt: a crash or a closed tab cannot lose it.
-        store::enqueue(&self.slug, &body);
+        store::enqueue(&self.key, &body);
         self.queued = Some(body);
         self.alert = None;
         self.focus = Some("sending-title".into());
         self.save();
         self.retry_now(ctx);
+    }
+
+    /// Why an invitation link cannot be answered, from the server's answer: used, expired or unknown.
+    fn invitation_problem(&self, e: &ApiError) -> Option<Key> {
+        if !self.invitation {
+            return None;
+        }
+        match e.body().map(|b| b.error.code.as_str()) {
+            Some("invitation_used") => Some(Key::InvitationUsed),
+            Some("invitation_expired") => Some(Key::InvitationExpired),
+            _ if e.status() == Some(410) => Some(Key::InvitationExpired),
+            _ if e.status() == Some(404) => Some(Key::InvitationNotFound),
+            _ => None,
+        }
     }
 
     fn retry_now(&mut self, ctx: &Context<Self>) {
@@ -481,8 +542,7 @@ impl FormPage {
         };
         self.in_flight = true;
         self.sending = Sending::Now;
-        let mut path = String::from("/api/v1/forms/");
-        path.push_str(&self.slug);
+        let mut path = self.path.clone();
         path.push_str("/responses");
         ctx.link().send_future(run(Job::Send(path, body)));
         true
@@ -493,9 +553,9 @@ impl FormPage {
         let current = self.queued.as_ref().is_some_and(|q| q.submission_id == sid);
         match result {
             Ok((_, receipt)) => {
-                store::dequeue(&self.slug, sid);
+                store::dequeue(&self.key, sid);
                 if current {
-                    store::clear_draft(&self.slug);
+                    store::clear_draft(&self.key);
                     self.draft = Draft::new();
                     self.queued = None;
                     self.receipt = Some(receipt);
@@ -516,10 +576,13 @@ impl FormPage {
             }
             Err(e) => {
                 // A definitive answer: this body will never be accepted as it is.
-                store::dequeue(&self.slug, sid);
+                store::dequeue(&self.key, sid);
                 self.queued = None;
                 let body = e.body();
-                if body.is_some_and(|b| b.error.code == "wave_closed") {
+                if let Some(key) = self.invitation_problem(&e) {
+                    store::clear_draft(&self.key);
+                    self.gone = Some(key);
+                } else if body.is_some_and(|b| b.error.code == "wave_closed") {
                     self.alert = Some(Alert::Closed);
                 } else if e.status() == Some(409) {
                     self.alert = Some(Alert::Conflict);
@@ -562,7 +625,14 @@ impl Component for FormPage {
     type Properties = PageProps;
 
     fn create(ctx: &Context<Self>) -> Self {
-        let slug = ctx.props().slug.to_string();
+        let props = ctx.props();
+        let (mut key, mut path) = if props.invitation {
+            (String::from("s:"), String::from("/api/v1/invitations/"))
+        } else {
+            (String::new(), String::from("/api/v1/forms/"))
+        };
+        key.push_str(&props.slug);
+        path.push_str(&props.slug);
         let online = web_sys::window().map(|w| {
             let link = ctx.link().clone();
             let closure = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::Online));
@@ -570,9 +640,13 @@ impl Component for FormPage {
             closure
         });
         let page = FormPage {
-            draft: store::load_draft(&slug).unwrap_or_else(Draft::new),
-            queued: store::queued(&slug),
-            slug,
+            draft: store::load_draft(&key).unwrap_or_else(Draft::new),
+            queued: store::queued(&key),
+            key,
+            path,
+            invitation: props.invitation,
+            invite: None,
+            gone: None,
             form: None,
             failed: None,
             cached: false,
@@ -605,12 +679,18 @@ impl Component for FormPage {
                 if self.form.is_some() {
                     return false;
                 }
-                match store::load_form(&self.slug).filter(|_| retryable(&e)) {
-                    Some(form) => {
+                let cached = store::load_form_text(&self.key)
+                    .filter(|_| retryable(&e))
+                    .and_then(|text| read_form(self.invitation, &text));
+                match cached {
+                    Some(loaded) => {
                         self.cached = true;
-                        self.set_form(form);
+                        self.set_form(loaded);
                     }
-                    None => self.failed = Some(e),
+                    None => {
+                        self.gone = self.invitation_problem(&e);
+                        self.failed = Some(e);
+                    }
                 }
             }
             Msg::Reload => {
@@ -620,7 +700,12 @@ impl Component for FormPage {
             Msg::Accept => {
                 self.draft.consent = true;
                 self.draft.step = STEP_UNIT;
-                self.focus = Some("unit-title".into());
+                self.fix_step();
+                self.focus = Some(if self.draft.step == STEP_UNIT {
+                    "unit-title".into()
+                } else {
+                    "section-title".into()
+                });
                 self.save();
             }
             Msg::Unit(value) => {
@@ -694,10 +779,20 @@ impl Component for FormPage {
         let lang = ctx.props().lang;
         let link = ctx.link();
         let tr = |key| t(lang, key);
-        let title = self.form.as_ref().map(|f| {
+        let title = self.form.as_ref().filter(|_| self.gone.is_none()).map(|f| {
             html! { <h1 id="form-title">{ f.definition.title.get(lang).to_owned() }</h1> }
         });
-        let body = if let Some(receipt) = &self.receipt {
+        let greeting = self.invite.as_ref().filter(|_| self.gone.is_none()).map(|(name, _)| {
+            html! { <p id="invitation-greeting" class="lead">{ fill(tr(Key::Hello), &[name]) }</p> }
+        });
+        let body = if let Some(key) = self.gone {
+            html! {
+                <section class="card" aria-labelledby="invitation-error-title">
+                    <h1 id="invitation-error-title">{ tr(Key::InvitationTitle) }</h1>
+                    <p id="invitation-error" class="error" role="alert">{ tr(key) }</p>
+                </section>
+            }
+        } else if let Some(receipt) = &self.receipt {
             html! {
                 <section class="card thanks" aria-labelledby="thanks-title">
                     <h2 id="thanks-title" tabindex="-1">{ tr(Key::ThanksTitle) }</h2>
@@ -753,6 +848,7 @@ impl Component for FormPage {
         };
         html! {
             <div class="form-page">
+                { greeting }
                 { title }
                 if self.cached {
                     <p class="status warn">{ tr(Key::FormCached) }</p>

@@ -1,0 +1,262 @@
+//! Personal invitations. Admins: target a wave at units and people, list invitations with their delivery
+//! status, set the reminder schedule, send reminders now. Scoped readers: response rates per unit.
+//! Respondents: the form behind `/s/<token>` and its submission (see `crate::invitations`).
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serap_shared::api::{
+    CreateInvitations, InvitationForm, InvitationList, InvitationReport, Receipt, ReminderPolicy,
+    RemindersQueued, ResponseRates, SubmitResponse,
+};
+use serap_shared::error::ErrorBody;
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::reply::Response;
+use warp::{Filter, Reply};
+
+use super::{caller, json_body, json_reply, with_state};
+use crate::auth::Caller;
+use crate::endpoint;
+use crate::entities::{org_unit, person, wave};
+use crate::error::{ApiError, respond};
+use crate::invitations;
+use crate::scope::Scope;
+use crate::state::AppState;
+use crate::submission::{Submitted, submit_invited};
+
+pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
+    let limit = state.settings.max_body_bytes;
+    let form = endpoint!(get, "api" / "v1" / "invitations" / String)
+        .and(warp::header::optional::<String>("accept-encoding"))
+        .and(with_state(state.clone()))
+        .then(get_invitation_form)
+        .map(respond);
+    let submit = endpoint!(post, "api" / "v1" / "invitations" / String / "responses")
+        .and(json_body::<SubmitResponse>(limit))
+        .and(with_state(state.clone()))
+        .then(post_invited_response)
+        .map(respond);
+    let create = endpoint!(post, "api" / "v1" / "waves" / String / "invitations")
+        .and(caller(state.clone()))
+        .and(json_body::<CreateInvitations>(limit))
+        .and(with_state(state.clone()))
+        .then(create_invitations)
+        .map(respond);
+    let list = endpoint!(get, "api" / "v1" / "waves" / String / "invitations")
+        .and(caller(state.clone()))
+        .and(with_state(state.clone()))
+        .then(list_invitations)
+        .map(respond);
+    let policy = endpoint!(put, "api" / "v1" / "waves" / String / "reminders")
+        .and(caller(state.clone()))
+        .and(json_body::<ReminderPolicy>(limit))
+        .and(with_state(state.clone()))
+        .then(set_reminders)
+        .map(respond);
+    let remind = endpoint!(post, "api" / "v1" / "waves" / String / "reminders" / "send")
+        .and(caller(state.clone()))
+        .and(with_state(state.clone()))
+        .then(send_reminders)
+        .map(respond);
+    let rates = endpoint!(get, "api" / "v1" / "waves" / String / "response-rates")
+        .and(caller(state.clone()))
+        .and(warp::query::<RatesQuery>())
+        .and(with_state(state))
+        .then(response_rates)
+        .map(respond);
+    form.or(submit)
+        .unify()
+        .or(create)
+        .unify()
+        .or(list)
+        .unify()
+        .or(policy)
+        .unify()
+        .or(remind)
+        .unify()
+        .or(rates)
+        .unify()
+        .boxed()
+}
+
+/// `?unit=<code>`: only that unit and its subtree.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RatesQuery {
+    /// A unit code: report that unit and its subtree only (403 outside the caller's scope).
+    pub unit: Option<String>,
+}
+
+async fn wave_by_slug(state: &AppState, slug: &str) -> Result<wave::Model, ApiError> {
+    wave::Entity::find()
+        .filter(wave::Column::Slug.eq(slug))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("survei / survey".into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "respondent",
+    params(("token" = String, Path, description = "The token of a personal invitation link `/s/<token>`")),
+    responses(
+        (status = 200, description = "The personal form; the unit is the invited person's", body = InvitationForm),
+        (status = 404, description = "Unknown link", body = ErrorBody),
+        (status = 410, description = "The link was used (`invitation_used`) or expired (`invitation_expired`)", body = ErrorBody)))]
+pub async fn get_invitation_form(
+    token: String,
+    accept_encoding: Option<String>,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let invited = invitations::by_token(&state.db, &token).await?;
+    invited.ensure_usable(&state.db, crate::time::now()).await?;
+    let unit = org_unit::Entity::find_by_id(invited.invitation.unit_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("invitation without its unit"))?;
+    let person = person::Entity::find_by_id(invited.invitation.person_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("invitation without its person"))?;
+    let form = super::forms::public_form(&state, &invited.wave, vec![unit.into()]).await?;
+    let body = InvitationForm {
+        greeting_name: person.name,
+        unit_id: invited.invitation.unit_id,
+        form,
+    };
+    Ok(json_reply(&body, accept_encoding.as_deref()))
+}
+
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/responses", tag = "respondent",
+    params(("token" = String, Path, description = "The token of a personal invitation link")),
+    request_body = SubmitResponse,
+    responses(
+        (status = 201, description = "Stored; the receipt", body = Receipt),
+        (status = 200, description = "A replay of a stored submission: the original receipt", body = Receipt),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 404, description = "Unknown link", body = ErrorBody),
+        (status = 409, description = "The submission id was used for different answers", body = ErrorBody),
+        (status = 410, description = "The link was used (`invitation_used`) or expired (`invitation_expired`)", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Invalid answers, a unit other than the invitation's, or wave not open (`wave_closed`)", body = ErrorBody)))]
+pub async fn post_invited_response(
+    token: String,
+    request: SubmitResponse,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let (status, receipt) = match submit_invited(&state, &token, request).await? {
+        Submitted::Created(receipt) => (StatusCode::CREATED, receipt),
+        Submitted::Replayed(receipt) => (StatusCode::OK, receipt),
+    };
+    Ok(warp::reply::with_status(warp::reply::json(&receipt), status).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/waves/{slug}/invitations", tag = "invitations",
+    params(("slug" = String, Path, description = "The wave's slug")),
+    request_body = CreateInvitations,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Invitations created and their emails queued", body = InvitationReport),
+        (status = 401, description = "Sign in required", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody),
+        (status = 404, description = "No such wave", body = ErrorBody),
+        (status = 422, description = "Unknown unit or person (with its index), empty audience, or wave closed", body = ErrorBody)))]
+pub async fn create_invitations(
+    slug: String,
+    caller: Caller,
+    request: CreateInvitations,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let actor = caller.admin()?;
+    let wave = wave_by_slug(&state, &slug).await?;
+    let report = invitations::invite(&state, &wave, &request, &actor).await?;
+    Ok(warp::reply::json(&report).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/waves/{slug}/invitations", tag = "invitations",
+    params(("slug" = String, Path, description = "The wave's slug")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The reminder policy and every invitation with its state and delivery", body = InvitationList),
+        (status = 401, description = "Sign in required", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody),
+        (status = 404, description = "No such wave", body = ErrorBody)))]
+pub async fn list_invitations(
+    slug: String,
+    caller: Caller,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    caller.admin()?;
+    let wave = wave_by_slug(&state, &slug).await?;
+    let list = invitations::list(&state.db, &wave).await?;
+    Ok(warp::reply::json(&list).into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/waves/{slug}/reminders", tag = "invitations",
+    params(("slug" = String, Path, description = "The wave's slug")),
+    request_body = ReminderPolicy,
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The policy now in force; unanswered invitations are rescheduled", body = ReminderPolicy),
+        (status = 401, description = "Sign in required", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody),
+        (status = 404, description = "No such wave", body = ErrorBody),
+        (status = 422, description = "Interval or maximum out of range", body = ErrorBody)))]
+pub async fn set_reminders(
+    slug: String,
+    caller: Caller,
+    policy: ReminderPolicy,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let actor = caller.admin()?;
+    let wave = wave_by_slug(&state, &slug).await?;
+    invitations::set_policy(&state, &wave, &policy, &actor).await?;
+    Ok(warp::reply::json(&policy).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/waves/{slug}/reminders/send", tag = "invitations",
+    params(("slug" = String, Path, description = "The wave's slug")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Reminders queued now for unanswered invitations with reminders left", body = RemindersQueued),
+        (status = 401, description = "Sign in required", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody),
+        (status = 404, description = "No such wave", body = ErrorBody)))]
+pub async fn send_reminders(
+    slug: String,
+    caller: Caller,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let actor = caller.admin()?;
+    let wave = wave_by_slug(&state, &slug).await?;
+    let queued = invitations::send_reminders(&state, crate::time::now(), Some(&wave)).await?;
+    crate::auth::audit(
+        &state.db,
+        &actor,
+        "reminders.send",
+        &wave.slug,
+        serde_json::json!({ "queued": queued }),
+    )
+    .await?;
+    Ok(warp::reply::json(&RemindersQueued { queued }).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/waves/{slug}/response-rates", tag = "reports",
+    params(("slug" = String, Path, description = "The wave's slug"), RatesQuery),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "Answered invitations / invited people per unit, for the units the caller may see", body = ResponseRates),
+        (status = 401, description = "Sign in required", body = ErrorBody),
+        (status = 403, description = "No report role, or a unit outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No such wave or unit", body = ErrorBody)))]
+pub async fn response_rates(
+    slug: String,
+    caller: Caller,
+    query: RatesQuery,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let mut scope = Scope::of(&caller, &state.db).await?;
+    if let Some(code) = &query.unit {
+        scope = scope.narrow_to(&state.db, code).await?;
+    }
+    let wave = wave_by_slug(&state, &slug).await?;
+    let units = invitations::response_rates(&state.db, &wave, &scope).await?;
+    Ok(warp::reply::json(&ResponseRates { units }).into_response())
+}

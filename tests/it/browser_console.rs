@@ -1,0 +1,294 @@
+//! The console (`/console/`, a bundle of its own) in real Chromium at 412 x 915 against the real server:
+//! sign in, the home page, a roster CSV checked by a dry run, sign out. And the respondent's page stays
+//! free of the console's code.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serap_server::auth::create_account;
+use serap_server::entities::person;
+use serap_shared::domain::EmailAddress;
+
+use crate::helpers::{
+    Browser, Db, TestConfig, client_built, eventually, in_ci, spawn_app, workspace_root,
+};
+
+const EMAIL: &str = "admin.konsol@serangkota.go.id";
+const PASSWORD: &str = "kata-sandi-konsol-1";
+
+/// Both bundles are built (the test command builds them first; under CI a missing one fails).
+fn console_built() -> bool {
+    if !client_built() {
+        return false;
+    }
+    let built = workspace_root()
+        .join("web-client/dist/console/index.html")
+        .exists();
+    if !built {
+        if in_ci() {
+            panic!(
+                "web-client/dist/console is missing: build the client as scripts/lib.sh does (build_client)"
+            );
+        }
+        eprintln!("skipping: web-client/dist/console is not built");
+    }
+    built
+}
+
+async fn element(b: &Client, css: &str) -> fantoccini::elements::Element {
+    eventually(Duration::from_secs(20), css, || async {
+        b.find(Locator::Css(css)).await.ok()
+    })
+    .await
+}
+
+async fn no_horizontal_scroll(b: &Client, what: &str) {
+    let overflow = b
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, false, "{what}: no horizontal scrolling at 412 px");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_signs_in_checks_a_roster_csv_and_signs_out_on_a_phone() {
+    if !console_built() {
+        return;
+    }
+    let app = TestConfig::new(Db::Sqlite).demo().spawn().await;
+    create_account(
+        &app.state.db,
+        &EmailAddress::parse(EMAIL).unwrap(),
+        "Admin Konsol",
+        PASSWORD,
+        &[("admin", None)],
+    )
+    .await
+    .unwrap();
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let b = &browser.client;
+
+    // Not signed in: the console sends you to its login page, in Indonesian.
+    b.goto(&app.url("/console")).await.unwrap();
+    browser
+        .wait_text("#login-title", |t| t == "Masuk ke konsol")
+        .await;
+    let url = eventually(Duration::from_secs(10), "redirect to login", || async {
+        let url = b.current_url().await.ok()?;
+        url.path().ends_with("/console/login").then_some(url)
+    })
+    .await;
+    assert_eq!(url.path(), "/console/login");
+    let forgot = element(b, "a[href='/console/forgot']").await;
+    assert_eq!(forgot.text().await.unwrap(), "Lupa kata sandi?");
+    no_horizontal_scroll(b, "login").await;
+
+    // A wrong password is refused with a message; the right one signs in.
+    element(b, "#login-email")
+        .await
+        .send_keys(EMAIL)
+        .await
+        .unwrap();
+    element(b, "#login-password")
+        .await
+        .send_keys("salah-sekali-123")
+        .await
+        .unwrap();
+    element(b, "#login-submit").await.click().await.unwrap();
+    browser
+        .wait_text("#login-error", |t| t.contains("salah"))
+        .await;
+    let password = element(b, "#login-password").await;
+    password.clear().await.unwrap();
+    password.send_keys(PASSWORD).await.unwrap();
+    element(b, "#login-submit").await.click().await.unwrap();
+
+    // Home: who is signed in, the roles, and the admin's sections.
+    browser
+        .wait_text("#console-title", |t| t == "Konsol Serap")
+        .await;
+    browser.wait_text("#me-name", |t| t == "Admin Konsol").await;
+    browser
+        .wait_text("#me-roles", |t| {
+            t.contains("Admin") && t.contains("seluruh Kota Serang")
+        })
+        .await;
+    for id in [
+        "#menu-people",
+        "#menu-accounts",
+        "#menu-waves",
+        "#menu-reports",
+    ] {
+        element(b, id).await;
+    }
+    no_horizontal_scroll(b, "home").await;
+
+    // The roster: a CSV with one good row and one bad row, checked by a dry run.
+    element(b, "#menu-people a").await.click().await.unwrap();
+    browser
+        .wait_text("#import-title", |t| t.contains("CSV"))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("pegawai.csv");
+    std::fs::write(
+        &csv,
+        "NIP;Nama;Email;Kode Unit;Jabatan;Jenis Pegawai;Golongan\n\
+         198507142010012003;Siti Rahmawati;siti@serangkota.go.id;BKPSDM;Pelaksana;PNS;III/b\n\
+         1966080119880310;Tanpa NIP Lengkap;tanpa.nip@serangkota.go.id;BKPSDM;Pelaksana;PNS;\n",
+    )
+    .unwrap();
+    element(b, "#people-file")
+        .await
+        .send_keys(&csv.display().to_string())
+        .await
+        .unwrap();
+    let summary = browser
+        .wait_text("#import-summary", |t| t.contains("ditolak"))
+        .await;
+    assert!(
+        summary.contains("1 baru") && summary.contains("1 ditolak"),
+        "{summary}"
+    );
+    let good = browser.wait_text("#import-row-2", |t| !t.is_empty()).await;
+    assert!(
+        good.contains("Siti Rahmawati") && good.contains("Baru"),
+        "{good}"
+    );
+    let bad_row = element(b, "#import-row-3").await;
+    assert_eq!(
+        bad_row.attr("class").await.unwrap().as_deref(),
+        Some("rejected")
+    );
+    let bad = bad_row.text().await.unwrap();
+    assert!(
+        bad.contains("Tanpa NIP Lengkap") && bad.contains("Ditolak") && bad.contains("nip"),
+        "{bad}"
+    );
+    assert!(!bad.contains("1966080119880310"), "the NIP is not shown");
+    // All or nothing: with a rejected row the import cannot be started, and the dry run stored nobody.
+    let commit = element(b, "#import-commit").await;
+    assert_eq!(
+        commit.prop("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    element(b, "#import-blocked").await;
+    assert_eq!(
+        person::Entity::find().count(&app.state.db).await.unwrap(),
+        0
+    );
+    no_horizontal_scroll(b, "people").await;
+
+    // Sign out: back to the login page with a message; the console's pages need signing in again.
+    element(b, "#nav").await.click().await.unwrap();
+    element(b, "#logout").await.click().await.unwrap();
+    browser
+        .wait_text("#flash", |t| t == "Anda sudah keluar.")
+        .await;
+    b.goto(&app.url("/console/people")).await.unwrap();
+    browser
+        .wait_text("#login-title", |t| t == "Masuk ke konsol")
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_respondent_page_loads_without_the_console_bundle() {
+    if !console_built() {
+        return;
+    }
+    let app = spawn_app(Db::Sqlite).await;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let b = &browser.client;
+    b.goto(&app.url("/")).await.unwrap();
+    browser
+        .wait_text("#home-title", |t| t == "Selamat datang di Serap")
+        .await;
+    let loaded = b
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)
+                .concat([...document.querySelectorAll('script[src],link[href]')]
+                .map(e => e.src || e.href))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let loaded: Vec<String> = serde_json::from_value(loaded).unwrap();
+    assert!(
+        loaded.iter().any(|url| url.ends_with("_bg.wasm")),
+        "{loaded:?}"
+    );
+    assert!(
+        !loaded
+            .iter()
+            .any(|url| url.contains("/console/") || url.contains("serap-console")),
+        "the respondent page loads nothing of the console: {loaded:?}"
+    );
+
+    // An unknown invitation link: a clear page, not the form.
+    b.goto(&app.url("/s/tautan-yang-tidak-ada")).await.unwrap();
+    browser
+        .wait_text("#invitation-error", |t| t.contains("tidak dikenal"))
+        .await;
+    assert!(b.find(Locator::Id("consent-accept")).await.is_err());
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_console_is_served_as_an_app_of_its_own() {
+    if !console_built() {
+        return;
+    }
+    let app = spawn_app(Db::Sqlite).await;
+    let respondent = app.get("/").await.text().await.unwrap();
+    let console = app.get("/console/").await;
+    assert_eq!(console.status(), 200);
+    let csp = console.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let console = console.text().await.unwrap();
+    assert!(console.contains("/console/serap-console-"), "{console}");
+    assert!(!respondent.contains("serap-console"), "{respondent}");
+    // Client routes of the console get the console's document, with the policy of its own inline script.
+    for route in [
+        "/console",
+        "/console/login",
+        "/console/reset/abc",
+        "/console/waves/skm-2026",
+    ] {
+        let r = app.get(route).await;
+        assert_eq!(r.status(), 200, "{route}");
+        assert_eq!(
+            r.headers()["content-security-policy"],
+            csp.as_str(),
+            "{route}"
+        );
+        assert_eq!(r.text().await.unwrap(), console, "{route}");
+    }
+    let respondent_csp = app.get("/f/skm-2026").await.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(respondent_csp, csp);
+    // Its hashed files are immutable; a missing one is a 404, not the document.
+    let wasm = console
+        .split(['\'', '"', ' ', '='])
+        .find(|s| s.ends_with("_bg.wasm"))
+        .expect("the console references its wasm")
+        .to_string();
+    let r = app.get(&wasm).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(app.get("/console/tidak-ada.js").await.status(), 404);
+}

@@ -1,0 +1,228 @@
+//! Reports through the HTTP API on a small seeded dataset with hand-computed figures: the SKM index, the
+//! threshold (small units absorbed or hidden, never shown), scope for a manager, the CSV and XLSX exports
+//! with the same suppression, the raw export of identified waves, and live notices by SSE.
+
+use std::time::Duration;
+
+use serap_server::auth::create_account;
+use serap_shared::api::PublicForm;
+use serap_shared::domain::EmailAddress;
+use serap_shared::survey::{QuestionKind, SurveyDefinition, example_answers};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{ADMIN_TOKEN, Db, TestApp, TestConfig, eventually};
+use crate::on_both_databases;
+
+const PASSWORD: &str = "kata-sandi-panjang-1";
+
+async fn form(app: &TestApp, slug: &str) -> PublicForm {
+    app.get(&format!("/api/v1/forms/{slug}")).await.json().await.unwrap()
+}
+
+/// Every SKM element answered with `value` (1-4).
+fn skm_answers(definition: &SurveyDefinition, value: u8) -> Value {
+    let mut answers = Map::new();
+    for (_, question) in definition.questions() {
+        if let QuestionKind::Likert { .. } = question.kind {
+            answers.insert(question.id.clone(), json!(value));
+        }
+    }
+    Value::Object(answers)
+}
+
+fn unit_id(form: &PublicForm, code: &str) -> Uuid {
+    form.units.iter().find(|u| u.code == code).unwrap().id
+}
+
+async fn submit(app: &TestApp, slug: &str, unit: Uuid, answers: &Value) {
+    let r = app
+        .post_json(
+            &format!("/api/v1/forms/{slug}/responses"),
+            &json!({"submission_id": Uuid::new_v4(), "unit_id": unit, "answers": answers}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+}
+
+async fn report(app: &TestApp, query: &str, cookie: Option<&str>) -> Value {
+    let mut request = app.http.get(app.url(&format!("/api/v1/waves/skm-2026/report{query}")));
+    request = match cookie {
+        Some(c) => request.header("cookie", c),
+        None => request.bearer_auth(ADMIN_TOKEN),
+    };
+    let r = request.send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+async fn manager_cookie(app: &TestApp, unit: Uuid) -> String {
+    let email = "kabid.dinkes@serangkota.go.id";
+    create_account(&app.state.db, &EmailAddress::parse(email).unwrap(), "Kabid", PASSWORD, &[("manager", Some(unit))])
+        .await
+        .unwrap();
+    let r = app
+        .http
+        .post(app.url("/api/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+on_both_databases!(reports_show_what_the_threshold_allows);
+
+async fn reports_show_what_the_threshold_allows(db: Db) {
+    let app = TestConfig::new(db).demo().spawn().await;
+    let form = form(&app, "skm-2026").await;
+    assert_eq!(form.anonymity, serap_shared::api::Anonymity::Anonymous);
+    // k = 5. DINKES: 6 answers of 3; its puskesmas: 2 answers of 3 (below k: counted with DINKES);
+    // BKPSDM: 6 answers of 4; SETDA: 1 answer of 1 (below k, absorbed by the city root, still below k:
+    // hidden everywhere).
+    let (dinkes, puskesmas, bkpsdm, setda) = (
+        unit_id(&form, "DINKES"),
+        unit_id(&form, "DINKES-PKM-SERANG"),
+        unit_id(&form, "BKPSDM"),
+        unit_id(&form, "SETDA"),
+    );
+    for (unit, n, value) in [(dinkes, 6, 3), (puskesmas, 2, 3), (bkpsdm, 6, 4), (setda, 1, 1)] {
+        for _ in 0..n {
+            submit(&app, "skm-2026", unit, &skm_answers(&form.definition, value)).await;
+        }
+    }
+    let all = eventually(Duration::from_secs(20), "15 responses counted", || async {
+        let r = report(&app, "", None).await;
+        (r["overall"]["respondents"] == 14).then_some(r)
+    })
+    .await;
+    assert_eq!(all["k"], 5);
+    // NRR of every element = (8 x 3 + 6 x 4) / 14; IKM = sum NRR / 9 = the same; converted x 25 = 85.71: B.
+    let skm = &all["overall"]["skm"];
+    let nrr = 48.0 / 14.0;
+    assert!(close(skm["ikm"].as_f64().unwrap(), nrr), "{skm}");
+    assert!(close(skm["converted"].as_f64().unwrap(), nrr * 25.0), "{skm}");
+    assert_eq!(skm["grade"], "B", "{skm}");
+    let text = all.to_string();
+    assert!(!text.contains("\"respondents\":1,") && !text.contains("\"respondents\":2,"), "no group below k: {text}");
+
+    // The legacy weight 0.11 (PermenPANRB 14/2017 as printed).
+    let legacy = report(&app, "?skm_weights=legacy", None).await;
+    assert!(close(legacy["overall"]["skm"]["ikm"].as_f64().unwrap(), nrr * 9.0 * 0.11));
+
+    // A manager of DINKES sees DINKES with its puskesmas, nothing else; the puskesmas alone is hidden.
+    let cookie = manager_cookie(&app, dinkes).await;
+    let mine = report(&app, "", Some(&cookie)).await;
+    assert_eq!(mine["overall"]["respondents"], 8, "{mine}");
+    assert!(close(mine["overall"]["skm"]["ikm"].as_f64().unwrap(), 3.0));
+    assert!(!mine.to_string().contains("BKPSDM"), "other units never appear");
+    let small = report(&app, "?unit=DINKES-PKM-SERANG", Some(&cookie)).await;
+    assert_eq!(small["overall"]["suppressed"], true, "{small}");
+    assert!(small["overall"]["respondents"].is_null(), "{small}");
+    let r = app
+        .http
+        .get(app.url("/api/v1/waves/skm-2026/report?unit=BKPSDM"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    // Exports carry the same figures, and only those.
+    let csv = app
+        .http
+        .get(app.url("/api/v1/waves/skm-2026/report.csv"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with('\u{feff}'));
+    assert!(csv.contains(";Responden;;8;"), "{csv}");
+    assert!(!csv.contains("Badan Kepegawaian") && !csv.contains("BKPSDM"), "{csv}");
+    let xlsx = app
+        .http
+        .get(app.url("/api/v1/waves/skm-2026/report.xlsx"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK"), "a zip (xlsx) file");
+    let audit: Value = app.admin_get("/api/v1/audit").await.json().await.unwrap();
+    let actions: Vec<&str> = audit.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"export.report_csv") && actions.contains(&"export.report_xlsx"), "{actions:?}");
+}
+
+on_both_databases!(raw_responses_of_identified_waves_are_for_admins);
+
+async fn raw_responses_of_identified_waves_are_for_admins(db: Db) {
+    let app = TestConfig::new(db).demo().spawn().await;
+    let abk = form(&app, "abk-2026").await;
+    for i in 0..7 {
+        let answers = serde_json::to_value(example_answers(&abk.definition, i)).unwrap();
+        submit(&app, "abk-2026", abk.units[i % abk.units.len()].id, &answers).await;
+    }
+    let r = app
+        .http
+        .get(app.url("/api/v1/waves/abk-2026/responses.csv"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 8, "a header and seven rows: {text}");
+    assert!(lines[0].starts_with("\u{feff}receipt_code;received_on;unit;respondent"));
+    // Anonymous waves have no raw export, for anyone.
+    let r = app
+        .http
+        .get(app.url("/api/v1/waves/skm-2026/responses.csv"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+on_both_databases!(dashboards_hear_of_new_responses);
+
+async fn dashboards_hear_of_new_responses(db: Db) {
+    let app = TestConfig::new(db).demo().spawn().await;
+    let form = form(&app, "skm-2026").await;
+    let mut r = app
+        .http
+        .get(app.url("/api/v1/waves/skm-2026/live"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let mut seen = String::new();
+    async fn next(r: &mut reqwest::Response) -> String {
+        let chunk = tokio::time::timeout(Duration::from_secs(20), r.chunk())
+            .await
+            .expect("an event within 20 s")
+            .unwrap()
+            .expect("the stream stays open");
+        String::from_utf8_lossy(&chunk).into_owned()
+    }
+    while !seen.contains("event:ready") {
+        seen.push_str(&next(&mut r).await);
+    }
+    submit(&app, "skm-2026", form.units[2].id, &skm_answers(&form.definition, 2)).await;
+    while !seen.contains("event:updated") {
+        seen.push_str(&next(&mut r).await);
+    }
+    assert!(seen.contains(&form.wave_id.to_string()), "{seen}");
+    assert!(!seen.contains("\"u1\""), "no response content in events");
+}

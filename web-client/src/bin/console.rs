@@ -1,0 +1,5 @@
+//! The console (console.html, under `/console/`).
+
+fn main() {
+    yew::Renderer::<web_client::console::Console>::new().render();
+}
