@@ -9,6 +9,8 @@ mod m20261128_000003_people;
 mod m20261128_000004_accounts;
 mod m20261128_000005_invitations;
 mod m20261128_000006_password_resets;
+mod m20261128_000007_comments;
+mod m20261128_000008_digests;
 
 pub struct Migrator;
 
@@ -22,6 +24,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_accounts::Migration),
             Box::new(m20261128_000005_invitations::Migration),
             Box::new(m20261128_000006_password_resets::Migration),
+            Box::new(m20261128_000007_comments::Migration),
+            Box::new(m20261128_000008_digests::Migration),
         ]
     }
 }

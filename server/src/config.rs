@@ -45,6 +45,10 @@ pub struct Settings {
     /// `SERAP_ADMIN_TOKEN`: bearer token for admin endpoints; when unset one is generated into
     /// `<data dir>/admin-token` at first start.
     pub admin_token: Option<String>,
+    /// `SERAP_SECRET`: key of the HMAC signatures in digest links (`/d/<id>/<signature>`). When unset, one is
+    /// generated once into `<data dir>/secret`; N instances must share the same value (set it, or share the
+    /// data dir), or a link signed by one is refused by the others.
+    pub secret: Option<String>,
 }
 
 impl Settings {
@@ -104,6 +108,7 @@ impl Settings {
             ),
             max_body_bytes: parse(&get, "SERAP_MAX_BODY_BYTES", "262144")?,
             admin_token: get("SERAP_ADMIN_TOKEN"),
+            secret: get("SERAP_SECRET"),
             demo_data: match get("SERAP_DEMO_DATA").as_deref().unwrap_or("auto") {
                 "auto" => DemoData::Auto,
                 "on" | "true" | "1" => DemoData::On,

@@ -15,16 +15,18 @@ use std::time::Duration;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
     QuerySelect, Statement,
 };
 use serap_shared::events::LiveEvent;
-use serap_shared::survey::{Answers, Contribution, contributions};
+use serap_shared::survey::{
+    Answer, Answers, Contribution, QuestionKind, contributions, visible_question_ids,
+};
 use tokio::sync::{Notify, watch};
 use uuid::Uuid;
 
 use crate::bus::EventBus;
-use crate::entities::{counter, fold_queue, response};
+use crate::entities::{comment, counter, fold_queue, response};
 use crate::error::ApiError;
 use crate::submission::VersionCache;
 
@@ -88,12 +90,14 @@ pub async fn add_to_counters<C: ConnectionTrait>(
 
 type Totals = BTreeMap<(Uuid, Uuid), BTreeMap<(String, String), (i64, f64)>>;
 
-/// Adds the contributions of `rows` to `totals`, keyed by (wave, unit).
+/// Adds the contributions of `rows` to `totals`, keyed by (wave, unit), and collects their free-text
+/// comments (shown and answered long-text questions) into `comments`.
 async fn accumulate<C: ConnectionTrait>(
     db: &C,
     versions: &VersionCache,
     rows: &[response::Model],
     totals: &mut Totals,
+    comments: &mut Vec<comment::ActiveModel>,
 ) -> Result<(), ApiError> {
     for row in rows {
         let definition = versions.get(db, row.survey_version_id).await?;
@@ -105,6 +109,37 @@ async fn accumulate<C: ConnectionTrait>(
             entry.0 += c.count;
             entry.1 += c.sum;
         }
+        let visible = visible_question_ids(&definition, &answers);
+        for (_, question) in definition.questions() {
+            if let (QuestionKind::LongText { .. }, Some(Answer::Text(text))) =
+                (&question.kind, answers.get(&question.id))
+                && visible.contains(&question.id)
+                && !text.trim().is_empty()
+            {
+                comments.push(comment::ActiveModel {
+                    id: Set(Uuid::new_v4()),
+                    wave_id: Set(row.wave_id),
+                    unit_id: Set(row.unit_id),
+                    question_id: Set(question.id.clone()),
+                    body: Set(text.trim().to_string()),
+                    received_on: Set(row.received_on.clone()),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn write_comments<C: ConnectionTrait>(
+    db: &C,
+    comments: Vec<comment::ActiveModel>,
+) -> Result<(), DbErr> {
+    let mut comments = comments.into_iter().peekable();
+    while comments.peek().is_some() {
+        let chunk: Vec<_> = comments.by_ref().take(200).collect();
+        comment::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }
@@ -195,10 +230,12 @@ pub async fn fold_batch(
     }
     let rows = load_responses(&txn, &ids).await?;
     let mut totals = Totals::new();
-    accumulate(&txn, versions, &rows, &mut totals).await?;
+    let mut comments = Vec::new();
+    accumulate(&txn, versions, &rows, &mut totals, &mut comments).await?;
     let waves: BTreeSet<Uuid> = totals.keys().map(|(wave, _)| *wave).collect();
     let shard = (Uuid::new_v4().as_bytes()[0] as i16) % SHARDS;
     write_totals(&txn, totals, shard).await?;
+    write_comments(&txn, comments).await?;
     txn.commit().await?;
     Ok((ids.len(), waves))
 }
@@ -383,9 +420,11 @@ pub async fn rebuild_counters(
     }
     let mut responses = response::Entity::find();
     let mut delete = counter::Entity::delete_many();
+    let mut delete_comments = comment::Entity::delete_many();
     if let Some(id) = wave_id {
         responses = responses.filter(response::Column::WaveId.eq(id));
         delete = delete.filter(counter::Column::WaveId.eq(id));
+        delete_comments = delete_comments.filter(comment::Column::WaveId.eq(id));
     }
     let rows = responses.all(&txn).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
@@ -396,9 +435,12 @@ pub async fn rebuild_counters(
             .await?;
     }
     delete.exec(&txn).await?;
+    delete_comments.exec(&txn).await?;
     let mut totals = Totals::new();
-    accumulate(&txn, versions, &rows, &mut totals).await?;
+    let mut comments = Vec::new();
+    accumulate(&txn, versions, &rows, &mut totals, &mut comments).await?;
     write_totals(&txn, totals, 0).await?;
+    write_comments(&txn, comments).await?;
     txn.commit().await?;
     Ok(rows.len() as u64)
 }

@@ -385,7 +385,7 @@ pub async fn send_reminders(
     let domain = state.mail_domain();
     let mut queued = 0;
     for row in candidates {
-        if !waves.contains_key(&row.wave_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = waves.entry(row.wave_id) {
             let found = match wave::Entity::find_by_id(row.wave_id).one(db).await? {
                 Some(w) if crate::submission::is_open(&w, now) => {
                     let policy = policy_of(db, w.id).await?;
@@ -393,7 +393,7 @@ pub async fn send_reminders(
                 }
                 _ => None,
             };
-            waves.insert(row.wave_id, found);
+            slot.insert(found);
         }
         let Some((wave, policy)) = waves.get(&row.wave_id).cloned().flatten() else {
             continue;

@@ -8,6 +8,7 @@ pub mod config;
 pub mod counters;
 pub mod db;
 pub mod demo;
+pub mod digests;
 pub mod entities;
 pub mod error;
 pub mod invitations;

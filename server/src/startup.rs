@@ -82,6 +82,8 @@ impl Application {
             .await
             .context("loading the web client")??;
         let admin_token = admin_token(&settings)?;
+        let mut settings = settings;
+        settings.secret = Some(crate::digests::secret(&settings)?);
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("cannot listen on {} (SERAP_BIND)", settings.bind))?;
@@ -137,6 +139,12 @@ impl Application {
             }
             .run(stop_rx.clone()),
         );
+        let digests = tokio::spawn(
+            crate::digests::Scheduler {
+                state: self.state.clone(),
+            }
+            .run(stop_rx.clone()),
+        );
         let folder = crate::counters::Folder {
             db: self.state.db.clone(),
             versions: self.state.versions.clone(),
@@ -174,6 +182,7 @@ impl Application {
         outbox.await.context("outbox dispatcher")?;
         folding.await.context("counter folder")?;
         reminders.await.context("reminder worker")?;
+        digests.await.context("digest scheduler")?;
         self.state.db.clone().close().await.ok();
         Ok(())
     }
@@ -204,7 +213,7 @@ fn admin_token(settings: &Settings) -> anyhow::Result<String> {
 }
 
 #[cfg(unix)]
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut file = std::fs::OpenOptions::new()
@@ -217,6 +226,6 @@ fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> 
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
     std::fs::write(path, contents)
 }

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod i18n;
+pub mod keywords;
 pub mod nip;
 pub mod report;
 pub mod survey;

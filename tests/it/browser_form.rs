@@ -25,7 +25,7 @@ async fn exists(b: &Client, id: &str) -> bool {
 }
 
 /// Clicks an element as a finger would; falls back to a DOM click for visually hidden inputs.
-async fn tap(b: &Client, id: &str) {
+pub(crate) async fn tap(b: &Client, id: &str) {
     let element = eventually(Duration::from_secs(10), id, || async {
         b.find(Locator::Id(id)).await.ok()
     })
@@ -131,7 +131,7 @@ async fn start_form(browser: &Browser, app: &TestApp, form: &PublicForm, unit_in
 }
 
 /// Fills every section with `answers` and moves on; stops before pressing submit on the last one.
-async fn fill_sections(b: &Client, form: &PublicForm, answers: &Answers) {
+pub(crate) async fn fill_sections(b: &Client, form: &PublicForm, answers: &Answers) {
     let visible = visible_question_ids(&form.definition, answers);
     let sections: Vec<_> = form
         .definition

@@ -92,7 +92,11 @@ async fn reports_show_what_the_threshold_allows(db: Db) {
     );
     for (unit, n, value) in [(dinkes, 6, 3), (puskesmas, 2, 3), (bkpsdm, 6, 4), (setda, 1, 1)] {
         for _ in 0..n {
-            submit(&app, "skm-2026", unit, &skm_answers(&form.definition, value)).await;
+            let mut answers = skm_answers(&form.definition, value);
+            if unit == dinkes {
+                answers["saran"] = json!("Antrean di loket pendaftaran terlalu panjang");
+            }
+            submit(&app, "skm-2026", unit, &answers).await;
         }
     }
     let all = eventually(Duration::from_secs(20), "15 responses counted", || async {
@@ -107,6 +111,11 @@ async fn reports_show_what_the_threshold_allows(db: Db) {
     assert!(close(skm["ikm"].as_f64().unwrap(), nrr), "{skm}");
     assert!(close(skm["converted"].as_f64().unwrap(), nrr * 25.0), "{skm}");
     assert_eq!(skm["grade"], "B", "{skm}");
+    // Comments: 14 respondents reach the comment threshold of 10.
+    let comments = &all["comments"];
+    assert_eq!((comments["threshold"].as_u64(), comments["shown"].as_bool()), (Some(10), Some(true)), "{comments}");
+    assert_eq!(comments["total"], 6);
+    assert_eq!(comments["keywords"][0]["word"], "antrean", "{comments}");
     let text = all.to_string();
     assert!(!text.contains("\"respondents\":1,") && !text.contains("\"respondents\":2,"), "no group below k: {text}");
 
@@ -120,6 +129,8 @@ async fn reports_show_what_the_threshold_allows(db: Db) {
     assert_eq!(mine["overall"]["respondents"], 8, "{mine}");
     assert!(close(mine["overall"]["skm"]["ikm"].as_f64().unwrap(), 3.0));
     assert!(!mine.to_string().contains("BKPSDM"), "other units never appear");
+    assert_eq!(mine["comments"]["shown"], false, "8 respondents: below the comment threshold");
+    assert!(!mine.to_string().contains("Antrean"));
     let small = report(&app, "?unit=DINKES-PKM-SERANG", Some(&cookie)).await;
     assert_eq!(small["overall"]["suppressed"], true, "{small}");
     assert!(small["overall"]["respondents"].is_null(), "{small}");

@@ -2,7 +2,10 @@
 
 pub mod account;
 pub mod audit_entry;
+pub mod comment;
 pub mod counter;
+pub mod digest_period;
+pub mod digest_subscription;
 pub mod fold_queue;
 pub mod invitation;
 pub mod invitation_link;

@@ -19,6 +19,7 @@ pub mod accounts;
 pub mod admin;
 pub mod auth;
 pub mod csv_import;
+pub mod digests;
 pub mod forms;
 pub mod health;
 pub mod invitations;
@@ -116,6 +117,8 @@ pub fn app(
         .or(reports::routes(state.clone()))
         .unify()
         .or(crate::openapi::routes())
+        .unify()
+        .or(digests::routes(state.clone()))
         .unify()
         .or(pages::routes(state))
         .unify()

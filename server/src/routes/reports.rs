@@ -15,8 +15,10 @@ use serap_shared::api::Anonymity;
 use serap_shared::error::ErrorBody;
 use serap_shared::events::LiveEvent;
 use serap_shared::i18n::Lang;
+use serap_shared::keywords::keyword_frequencies;
 use serap_shared::report::{
-    CounterRow, ReportFilter, ReportInput, ReportSettings, WaveReport, build_report, export_rows,
+    CommentItem, CommentsReport, CounterRow, ReportFilter, ReportInput, ReportSettings,
+    WaveReport, build_report, counted_units, export_rows,
 };
 use serap_shared::survey::Answers;
 use uuid::Uuid;
@@ -30,7 +32,7 @@ use crate::auth::Caller;
 use crate::counters::counter_totals;
 use crate::endpoint;
 use crate::entities::{
-    invitation, invitation_response, org_unit, person, response, wave,
+    comment, invitation, invitation_response, org_unit, person, response, wave,
 };
 use crate::error::{ApiError, respond};
 use crate::scope::Scope;
@@ -119,8 +121,8 @@ fn rows(totals: std::collections::BTreeMap<(Uuid, String, String), (i64, f64)>) 
         .collect()
 }
 
-/// The report of `slug` for `caller`, filtered by `query`: the one path every report output takes.
-pub async fn report_for(
+/// The report of `slug` for `caller`, filtered by `query`.
+async fn report_for(
     state: &AppState,
     caller: &Caller,
     slug: &str,
@@ -128,6 +130,18 @@ pub async fn report_for(
 ) -> Result<(wave::Model, WaveReport), ApiError> {
     let scope = Scope::of(caller, &state.db).await?;
     let wave = wave_by_slug(state, slug).await?;
+    let report = wave_report(state, &scope, &wave, query).await?;
+    Ok((wave, report))
+}
+
+/// The report of `wave` as `scope` may see it, filtered by `query`: the one path every report output
+/// (dashboard, exports, digests) takes.
+pub async fn wave_report(
+    state: &AppState,
+    scope: &Scope,
+    wave: &wave::Model,
+    query: &ReportQuery,
+) -> Result<WaveReport, ApiError> {
     let mut filter = ReportFilter {
         unit: None,
         sector: query.sector.clone().filter(|s| !s.is_empty()),
@@ -146,13 +160,13 @@ pub async fn report_for(
     let definition = state.versions.get(&state.db, wave.survey_version_id).await?;
     let units = super::units::all_units(&state.db).await?;
     let counters = rows(counter_totals(&state.db, wave.id).await?);
-    let previous = previous_wave(state, &wave).await?;
+    let previous = previous_wave(state, wave).await?;
     let previous_counters = match &previous {
         Some(p) => Some(rows(counter_totals(&state.db, p.id).await?)),
         None => None,
     };
     let headcount = headcount(state).await?;
-    let visible: Option<HashSet<Uuid>> = match &scope {
+    let visible: Option<HashSet<Uuid>> = match scope {
         Scope::All => None,
         Scope::Units(units) => Some(units.clone()),
     };
@@ -170,8 +184,61 @@ pub async fn report_for(
         filter: &filter,
         settings: &settings,
     };
-    let report = build_report(&input);
-    Ok((wave, report))
+    let mut report = build_report(&input);
+    report.comments = Some(comments(state, wave, &input).await?);
+    Ok(report)
+}
+
+/// Comments shown at most, newest first.
+const COMMENTS_SHOWN: u64 = 100;
+
+/// The group's free-text comments when its respondents reach the wave's comment threshold.
+async fn comments(
+    state: &AppState,
+    wave: &wave::Model,
+    input: &ReportInput<'_>,
+) -> Result<CommentsReport, ApiError> {
+    let threshold = [wave.min_comment_group_size, wave.min_group_size, 3]
+        .into_iter()
+        .fold(0, Ord::max) as u32;
+    let (units, respondents) = counted_units(input);
+    let hidden = CommentsReport {
+        threshold,
+        shown: false,
+        total: 0,
+        items: Vec::new(),
+        keywords: Vec::new(),
+    };
+    if respondents < u64::from(threshold) || units.is_empty() {
+        return Ok(hidden);
+    }
+    let rows: Vec<(String, String, String)> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::QuestionId)
+        .column(comment::Column::Body)
+        .column(comment::Column::ReceivedOn)
+        .filter(comment::Column::WaveId.eq(wave.id))
+        .filter(comment::Column::UnitId.is_in(units))
+        .order_by_desc(comment::Column::ReceivedOn)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let keywords = keyword_frequencies(rows.iter().map(|(_, text, _)| text.as_str()), 20);
+    Ok(CommentsReport {
+        threshold,
+        shown: true,
+        total: rows.len() as u64,
+        keywords,
+        items: rows
+            .into_iter()
+            .take(COMMENTS_SHOWN as usize)
+            .map(|(question_id, text, received_on)| CommentItem {
+                question_id,
+                text,
+                received_on,
+            })
+            .collect(),
+    })
 }
 
 /// The latest earlier wave of the same survey, for the change per indicator.

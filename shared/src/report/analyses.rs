@@ -105,12 +105,8 @@ pub(crate) fn competency(def: &SurveyDefinition, group: &Group) -> Option<Compet
     })
 }
 
-fn question_of<'a>(def: &'a SurveyDefinition, id: &str) -> Option<&'a Question> {
-    def.question(id)
-}
-
 pub(crate) fn training(def: &SurveyDefinition, group: &Group) -> Option<TrainingAnalysis> {
-    let topics_q = question_of(def, TRAINING_TOPICS_ID)?;
+    let topics_q = def.question(TRAINING_TOPICS_ID)?;
     let QuestionKind::MultipleChoice { options, .. } = &topics_q.kind else {
         return None;
     };
@@ -174,8 +170,9 @@ pub(crate) fn training(def: &SurveyDefinition, group: &Group) -> Option<Training
         below_20_share: None,
         mean_shortfall: None,
     };
-    if let Some(jp) =
-        question_of(def, TRAINING_JP_ID).filter(|q| matches!(q.kind, QuestionKind::Number { .. }))
+    if let Some(jp) = def
+        .question(TRAINING_JP_ID)
+        .filter(|q| matches!(q.kind, QuestionKind::Number { .. }))
     {
         let jp_gate = group.gate(group.count(&jp.id, "value"));
         analysis.jp_answered = jp_gate.shown;
@@ -204,7 +201,7 @@ pub(crate) fn staffing(def: &SurveyDefinition, group: &Group) -> Option<Staffing
         total_minutes: None,
         required_fte: None,
         required_staff: None,
-        headcount: group.headcount,
+        headcount: group.counted_headcount,
         gap: None,
     };
     if gate.n().is_some() {
@@ -215,7 +212,7 @@ pub(crate) fn staffing(def: &SurveyDefinition, group: &Group) -> Option<Staffing
         analysis.total_minutes = finite(minutes);
         analysis.required_fte = finite(fte);
         analysis.required_staff = Some(staff);
-        analysis.gap = Some(staff as i64 - group.headcount as i64);
+        analysis.gap = Some(staff as i64 - group.counted_headcount as i64);
     }
     Some(analysis)
 }
@@ -224,7 +221,7 @@ pub(crate) fn socialisation(
     def: &SurveyDefinition,
     group: &Group,
 ) -> Option<SocialisationAnalysis> {
-    let q = question_of(def, ACCEPTANCE_ID)?;
+    let q = def.question(ACCEPTANCE_ID)?;
     // (counter key, id, label) per acceptance item, and the scale.
     let (items, scale): (Vec<(String, String, Text)>, _) = match &q.kind {
         QuestionKind::LikertMatrix { scale, rows } => (
@@ -289,7 +286,7 @@ pub(crate) fn socialisation(
         analysis.acceptance_index = rescale_0_100(mean, points).and_then(finite);
         analysis.favourable_share = Some(total_top2 as f64 / total_n as f64);
     }
-    if let Some(concerns) = question_of(def, CONCERNS_ID)
+    if let Some(concerns) = def.question(CONCERNS_ID)
         && let QuestionKind::MultipleChoice { options, .. } = &concerns.kind
     {
         let most = options

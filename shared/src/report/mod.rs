@@ -40,7 +40,9 @@
 //! counts below k inside a shown question (a shown distribution may contain a 1), and the answered count of
 //! an optional question may differ by fewer than k between two nested groups (the answers behind the
 //! difference still come from an atom of at least k respondents). Roster headcounts are not survey data and
-//! are shown as they are. A unit's responses merged into an ancestor count towards the ancestor's sector.
+//! are shown as they are: a group's headcount is that of its covered units (the SKM population N), while
+//! the ABK comparison uses the staff of the units whose responses the group counts. A unit's responses
+//! merged into an ancestor count towards the ancestor's sector.
 //!
 //! # Analyses
 //!
@@ -103,21 +105,20 @@ pub struct ReportInput<'a> {
 }
 
 /// The wave's report for the input's filter and scope, with the threshold applied (module documentation).
-pub fn build_report(input: &ReportInput) -> WaveReport {
-    let k = input.settings.k.max(3);
-    let legacy = input.settings.skm_legacy_weights;
-    let def = input.definition;
-    let tree = Tree::new(input.units);
-    let current = atoms(&tree, input.counters, i64::from(k));
-
-    let in_scope = |u: Uuid| input.scope.is_none_or(|s| s.contains(&u));
-    let sector = input
+/// The sector filter, if any.
+fn sector_filter<'a>(input: &'a ReportInput) -> Option<&'a str> {
+    input
         .filter
         .sector
         .as_deref()
         .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let root = input.filter.unit.and_then(|u| tree.unit(u).map(|_| u));
+        .filter(|s| !s.is_empty())
+}
+
+/// The units a report covers (filter, sector and scope).
+fn view<'a>(input: &'a ReportInput, tree: &'a Tree<'a>) -> View<'a> {
+    let in_scope = |u: Uuid| input.scope.is_none_or(|s| s.contains(&u));
+    let sector = sector_filter(input);
     let candidates: BTreeSet<Uuid> = match input.filter.unit {
         Some(u) => tree.subtree(u),
         None => tree.order().iter().copied().collect(),
@@ -129,13 +130,43 @@ pub fn build_report(input: &ReportInput) -> WaveReport {
             sector.is_none_or(|s| tree.sector(*u).is_some_and(|t| t.eq_ignore_ascii_case(s)))
         })
         .collect();
-    let view = View {
-        tree: &tree,
+    View {
+        tree,
         units: covered,
         scope: input.scope,
         headcount: input.headcount,
-        k: i64::from(k),
-    };
+        k: i64::from(input.settings.k.max(3)),
+    }
+}
+
+/// The units whose responses the report's overall figures count (the members of its atoms, small units
+/// merged into them included) and how many respondents that is: what free-text comments may be drawn
+/// from, when the respondents reach the comment threshold.
+pub fn counted_units(input: &ReportInput) -> (BTreeSet<Uuid>, u64) {
+    let tree = Tree::new(input.units);
+    let current = atoms(&tree, input.counters, i64::from(input.settings.k.max(3)));
+    let view = view(input, &tree);
+    let group = view.group(&current, &view.units);
+    let members = view
+        .units
+        .iter()
+        .filter_map(|u| current.atoms.get(u))
+        .filter(|atom| atom.members.iter().all(|m| view.in_scope(*m)))
+        .flat_map(|atom| atom.members.iter().copied())
+        .collect();
+    (members, group.respondents.max(0) as u64)
+}
+
+pub fn build_report(input: &ReportInput) -> WaveReport {
+    let k = input.settings.k.max(3);
+    let legacy = input.settings.skm_legacy_weights;
+    let def = input.definition;
+    let tree = Tree::new(input.units);
+    let current = atoms(&tree, input.counters, i64::from(k));
+    let in_scope = |u: Uuid| input.scope.is_none_or(|s| s.contains(&u));
+    let root = input.filter.unit.and_then(|u| tree.unit(u).map(|_| u));
+    let sector = sector_filter(input);
+    let view = view(input, &tree);
     let report_of = |group: &Group| group_report(def, group, legacy);
 
     let overall_group = view.group(&current, &view.units);
@@ -198,6 +229,7 @@ pub fn build_report(input: &ReportInput) -> WaveReport {
         sectors,
         heatmap,
         changes,
+        comments: None,
     }
 }
 

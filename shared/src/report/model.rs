@@ -85,6 +85,34 @@ pub struct WaveReport {
     /// Headline indicators against the previous wave (when one was given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<IndicatorChange>>,
+    /// Free-text comments of the group (not computed from counters: the server adds them from the comments
+    /// the counter folder copied out of responses, see [`super::counted_units`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments: Option<CommentsReport>,
+}
+
+/// Free-text comments, listed only when the group has at least `threshold` respondents (DESIGN
+/// invariant 5: 10 by default); newest first, without their unit; with the most frequent words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommentsReport {
+    pub threshold: u32,
+    /// False when the group is below the threshold: then `items` and `keywords` are empty.
+    pub shown: bool,
+    /// How many comments the group has (0 when not shown).
+    pub total: u64,
+    /// The newest comments (at most 100).
+    pub items: Vec<CommentItem>,
+    pub keywords: Vec<crate::keywords::KeywordCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommentItem {
+    pub question_id: String,
+    pub text: String,
+    /// WIB date, `YYYY-MM-DD`.
+    pub received_on: String,
 }
 
 /// The figures of one group of respondents: the whole report, a breakdown row or a sector.
@@ -369,7 +397,8 @@ pub struct StaffingAnalysis {
     /// Required staff, rounded up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_staff: Option<u64>,
-    /// Current staff on the roster in the group's units.
+    /// Current staff on the roster in the units whose responses are counted here (units with responses
+    /// of their own, or merged into them), so that workload and staff cover the same units.
     pub headcount: u64,
     /// `required_staff - headcount`: positive = shortage, negative = surplus.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -249,6 +249,11 @@ impl View<'_> {
                 continue;
             }
             group.respondents += atom.respondents;
+            group.counted_headcount += atom
+                .members
+                .iter()
+                .map(|m| u64::from(self.headcount.get(m).copied().unwrap_or(0)))
+                .sum::<u64>();
             merge(&mut group.counters, &atom.counters);
         }
         group
@@ -277,7 +282,10 @@ pub(crate) struct Group {
     pub(crate) respondents: i64,
     /// Responses of the covered units before protection (only says whether the group is hidden).
     pub(crate) raw: i64,
+    /// Roster staff of the covered units.
     pub(crate) headcount: u64,
+    /// Roster staff of the units whose responses the group counts (the members of its atoms).
+    pub(crate) counted_headcount: u64,
     pub(crate) counters: Buckets,
 }
 

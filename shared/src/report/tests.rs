@@ -300,13 +300,15 @@ fn staffing_worked_example() {
     let mut rows = counters(&def, 2, &vec![abk(1186.0, 72.0); 5]);
     // Unit 3: 5 x 15,000 minutes = 75,000 = exactly one person.
     rows.extend(counters(&def, 3, &vec![abk(100.0, 150.0); 5]));
+    // Unit 4 (10 staff) sent nothing: its staff are not set against the others' workload.
     let units = vec![
         unit(1, None, None),
         unit(2, Some(1), Some("pendidikan")),
         unit(3, Some(1), Some("kesehatan")),
+        unit(4, Some(1), Some("pendidikan")),
     ];
     let mut fx = Fixture::new(def, units, rows, 5);
-    fx.headcount = HashMap::from([(id(2), 4), (id(3), 3)]);
+    fx.headcount = HashMap::from([(id(2), 4), (id(3), 3), (id(4), 10)]);
     fx.filter.unit = Some(id(1));
     let report = fx.report();
     type Row<'a> = (&'a str, Option<f64>, Option<u64>, u64, Option<i64>);
@@ -326,9 +328,10 @@ fn staffing_worked_example() {
         .collect();
     assert_eq!(
         rows.len(),
-        2,
+        3,
         "unit 1 has no responses of its own: no own row"
     );
+    assert_eq!(rows[2], ("Unit 4", None, None, 0, None));
     assert_eq!(rows[0].0, "Unit 2");
     approx(rows[0].1, 5.6928);
     assert_eq!((rows[0].2, rows[0].3, rows[0].4), (Some(6), 4, Some(2)));
@@ -343,6 +346,7 @@ fn staffing_worked_example() {
         (s.required_staff, s.headcount, s.gap),
         (Some(7), 7, Some(0))
     );
+    assert_eq!(report.overall.headcount, 17);
     // By sector: shortage in pendidikan, surplus in kesehatan.
     let sectors: Vec<(Option<&str>, Option<i64>)> = report
         .sectors
