@@ -2,6 +2,7 @@
 //! JSON line on stdout: the figures and, for each target, whether it is met. Without `--url` a server is
 //! started in-process on port 0 (SQLite in a temporary directory, the built client from web-client/dist).
 
+mod digest;
 mod ingest;
 mod page_weight;
 mod report;
@@ -66,8 +67,9 @@ async fn main() -> anyhow::Result<()> {
         Some("page-weight") => page_weight::run(&Target::from_args(&args).await?).await?,
         Some("ingest") => ingest::run(&args).await?,
         Some("report") => report::run(&args).await?,
-        Some(other) => bail!("unknown benchmark {other:?}; available: page-weight, ingest, report"),
-        None => bail!("usage: serap-bench <page-weight [--url URL] | ingest [--sqlite-only] | report [--sqlite-only]>"),
+        Some("digest") => digest::run(&args).await?,
+        Some(other) => bail!("unknown benchmark {other:?}; available: page-weight, ingest, report, digest"),
+        None => bail!("usage: serap-bench <page-weight [--url URL] | ingest [--sqlite-only] | report [--sqlite-only] | digest>"),
     };
     println!("{figures}");
     Ok(())

@@ -107,10 +107,18 @@ impl Dispatcher {
     /// Sends due messages until `shutdown` turns true; wakes every second or when notified.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         loop {
+            let mut full = false;
             match self.dispatch_due(Utc::now()).await {
-                Ok(n) if n > 0 => tracing::debug!(sent_or_tried = n, "outbox pass"),
+                Ok(n) if n > 0 => {
+                    // A full batch: more are probably due (a digest run queues hundreds), go on at once.
+                    full = n as u64 >= BATCH;
+                    tracing::debug!(sent_or_tried = n, "outbox pass")
+                }
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = format!("{err:#}"), "outbox pass failed"),
+            }
+            if full && !*shutdown.borrow() {
+                continue;
             }
             tokio::select! {
                 _ = shutdown.changed() => break,

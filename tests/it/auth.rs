@@ -667,3 +667,62 @@ async fn session_lookups_answer_503_while_redis_is_down() {
     assert_error(app.get("/api/v1/auth/me").await, 401, "unauthorized").await;
     assert_eq!(app.admin_get("/api/v1/accounts").await.status(), 200);
 }
+
+on_both_databases!(sessions_expire_when_idle_and_after_twelve_hours);
+
+/// Idle (30 minutes) and absolute (12 hours) expiry, with the session store in the database; on https the
+/// cookie is also `Secure`.
+async fn sessions_expire_when_idle_and_after_twelve_hours(db: Db) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+
+    let mut config = TestConfig::new(db).redis(false);
+    config
+        .extra
+        .push(("SERAP_BASE_URL".into(), "https://serap.serangkota.go.id".into()));
+    let app = config.spawn().await;
+    let email = EmailAddress::parse("sekretaris@serangkota.go.id").unwrap();
+    create_account(&app.state.db, &email, "Sekretaris", PASSWORD, &[("viewer", None)])
+        .await
+        .unwrap();
+    let me = |cookie: String| {
+        let app = &app;
+        async move {
+            app.http
+                .get(app.url("/api/v1/auth/me"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let r = login(&app, email.as_str(), PASSWORD).await;
+    let set_cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    let idle = set_cookie.split(';').next().unwrap().to_string();
+    let (absolute, _) = signed_in(&app, email.as_str()).await;
+    assert_eq!(me(idle.clone()).await, 200);
+    assert_eq!(me(absolute.clone()).await, 200);
+
+    // 31 minutes without a request.
+    let token = idle.split_once('=').unwrap().1;
+    let now = chrono::Utc::now();
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(now - chrono::Duration::minutes(31)))
+        .filter(session::Column::Id.eq(sha256_hex(token)))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(me(idle).await, 401);
+
+    // Active all along, but started more than 12 hours ago.
+    let token = absolute.split_once('=').unwrap().1;
+    session::Entity::update_many()
+        .col_expr(session::Column::ExpiresAt, Expr::value(now - chrono::Duration::seconds(1)))
+        .filter(session::Column::Id.eq(sha256_hex(token)))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(me(absolute).await, 401);
+}

@@ -581,7 +581,7 @@ pub fn client_built() -> bool {
     if !built {
         if in_ci() {
             panic!(
-                "web-client/dist is missing: build the client (trunk build --release) before the tests"
+                "web-client/dist is missing: build the client (scripts/lib.sh build_client: both bundles) before the tests"
             );
         }
         eprintln!("skipping: web-client/dist is not built");

@@ -263,7 +263,7 @@ fn rates_view(ctx: &super::Ctx, rates: &Load<ResponseRates>, retry: Callback<Mou
                                 <td class="num">{ u.invited }</td>
                                 <td class="num">{ u.answered }</td>
                                 <td class="rate">
-                                    <span class="bar" aria-hidden="true"><span style={format!("width:{pct}")}></span></span>
+                                    <span class="rate-bar" aria-hidden="true"><span style={format!("width:{pct}")}></span></span>
                                     { pct }
                                 </td>
                             </tr>
