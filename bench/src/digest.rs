@@ -2,6 +2,7 @@
 //! the time to render every digest (each report through the threshold-applying `wave_report`, once per wave
 //! and scope), claim its period, queue it, and hand all 1,000 to a local SMTP server (aiosmtpd, as the
 //! tests' `SmtpSink`, via `tests/smtp_sink.py`). SQLite, in-process server. Target: < 10 s.
+//! `--dispatchers N` runs N outbox dispatchers (as N instances do); each sends one message at a time.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -137,7 +138,16 @@ fn received(dir: &std::path::Path) -> usize {
         .unwrap_or(0)
 }
 
-pub async fn run(_args: &[String]) -> anyhow::Result<Value> {
+pub async fn run(args: &[String]) -> anyhow::Result<Value> {
+    // `--dispatchers N`: outbox dispatchers sending at once, as N instances would (default 1: one instance).
+    let dispatchers: usize = match args.iter().position(|a| a == "--dispatchers") {
+        Some(i) => args
+            .get(i + 1)
+            .context("--dispatchers needs a number")?
+            .parse()
+            .context("--dispatchers needs a number")?,
+        None => 1,
+    };
     let sink = start_sink().await?;
     let dir = tempfile::tempdir()?;
     let vars = [
@@ -148,14 +158,20 @@ pub async fn run(_args: &[String]) -> anyhow::Result<Value> {
         ("SERAP_DIST_DIR", "/nonexistent".to_string()),
         ("SERAP_SMTP_URL", format!("smtp://127.0.0.1:{}", sink.port)),
     ];
-    let settings = Settings::from_lookup(|k| {
-        vars.iter()
-            .find(|(n, _)| *n == k)
-            .map(|(_, v)| v.clone())
-    })?;
+    let settings =
+        Settings::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))?;
     let app = Application::build(settings).await?;
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    for _ in 1..dispatchers.max(1) {
+        let extra = serap_server::outbox::Dispatcher::new(
+            state.db.clone(),
+            state.mailer.clone(),
+            state.outbox_wake.clone(),
+        );
+        tokio::spawn(extra.run(stopped.clone()));
+    }
 
     let units = grow_tree(&state.db).await?;
     let waves = load_counters(&state, &units).await?;
@@ -165,10 +181,8 @@ pub async fn run(_args: &[String]) -> anyhow::Result<Value> {
         .context("root")?
         .id;
     // Leaders of OPDs (the root's children, with their subtrees), and every tenth of the whole city.
-    let mut opds: Vec<&org_unit::Model> = units
-        .iter()
-        .filter(|u| u.parent_id == Some(root))
-        .collect();
+    let mut opds: Vec<&org_unit::Model> =
+        units.iter().filter(|u| u.parent_id == Some(root)).collect();
     opds.sort_by(|a, b| a.code.cmp(&b.code));
     let started = Instant::now();
     for i in 0..SUBSCRIPTIONS {
@@ -226,6 +240,7 @@ pub async fn run(_args: &[String]) -> anyhow::Result<Value> {
     Ok(json!({
         "benchmark": "digest",
         "database": "sqlite",
+        "dispatchers": dispatchers.max(1),
         "units": units.len(),
         "waves": waves,
         "subscriptions": SUBSCRIPTIONS,

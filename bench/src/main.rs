@@ -68,8 +68,12 @@ async fn main() -> anyhow::Result<()> {
         Some("ingest") => ingest::run(&args).await?,
         Some("report") => report::run(&args).await?,
         Some("digest") => digest::run(&args).await?,
-        Some(other) => bail!("unknown benchmark {other:?}; available: page-weight, ingest, report, digest"),
-        None => bail!("usage: serap-bench <page-weight [--url URL] | ingest [--sqlite-only] | report [--sqlite-only] | digest>"),
+        Some(other) => {
+            bail!("unknown benchmark {other:?}; available: page-weight, ingest, report, digest")
+        }
+        None => bail!(
+            "usage: serap-bench <page-weight [--url URL] | ingest [--sqlite-only] | report [--sqlite-only] | digest>"
+        ),
     };
     println!("{figures}");
     Ok(())

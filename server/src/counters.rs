@@ -19,6 +19,7 @@ use sea_orm::{
     QuerySelect, Statement,
 };
 use serap_shared::events::LiveEvent;
+use serap_shared::report::CounterRow;
 use serap_shared::survey::{
     Answer, Answers, Contribution, QuestionKind, contributions, visible_question_ids,
 };
@@ -443,4 +444,79 @@ pub async fn rebuild_counters(
     write_comments(&txn, comments).await?;
     txn.commit().await?;
     Ok(rows.len() as u64)
+}
+
+/// Counter totals per wave, kept in memory until the wave's counters change: reports read them on every
+/// dashboard refresh, and a live dashboard refreshes on every fold. An entry is dropped when a
+/// `WaveUpdated` event for its wave arrives on the bus (from any instance when Redis is configured) and is
+/// never older than `COUNTER_CACHE_TTL`, in case an event was lost.
+#[derive(Clone, Default)]
+pub struct CounterCache(Arc<std::sync::RwLock<std::collections::HashMap<Uuid, CachedTotals>>>);
+
+type SharedTotals = Arc<Vec<CounterRow>>;
+type CachedTotals = (tokio::time::Instant, SharedTotals);
+
+/// How long cached counter totals may be used without hearing of a change.
+pub const COUNTER_CACHE_TTL: Duration = Duration::from_secs(2);
+
+impl CounterCache {
+    /// The wave's counter totals as report rows, from the cache or the database.
+    pub async fn totals<C: ConnectionTrait>(&self, db: &C, wave_id: Uuid) -> Result<SharedTotals, DbErr> {
+        if let Some((at, totals)) = self
+            .0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&wave_id)
+            && at.elapsed() < COUNTER_CACHE_TTL
+        {
+            return Ok(totals.clone());
+        }
+        let started = tokio::time::Instant::now();
+        let totals: SharedTotals = Arc::new(
+            counter_totals(db, wave_id)
+                .await?
+                .into_iter()
+                .map(|((unit_id, key, bucket), (count, sum))| CounterRow {
+                    unit_id,
+                    key,
+                    bucket,
+                    count,
+                    sum,
+                })
+                .collect(),
+        );
+        let mut cache = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if cache.len() > 1_000 {
+            cache.clear();
+        }
+        cache.insert(wave_id, (started, totals.clone()));
+        Ok(totals)
+    }
+
+    pub fn forget(&self, wave_id: Uuid) {
+        self.0
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&wave_id);
+    }
+
+    /// Drops entries as `WaveUpdated` events arrive, until `shutdown` turns true.
+    pub async fn follow(self, bus: Arc<dyn EventBus>, mut shutdown: watch::Receiver<bool>) {
+        let mut events = bus.subscribe();
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => break,
+                event = events.recv() => match event {
+                    Ok(LiveEvent::WaveUpdated { wave_id }) => self.forget(wave_id),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        self.0.write().unwrap_or_else(|e| e.into_inner()).clear();
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+                },
+            }
+            if *shutdown.borrow() {
+                break;
+            }
+        }
+    }
 }

@@ -68,7 +68,9 @@ const ATTENTION: usize = 3;
 // Wire types
 
 /// How often a leader hears from Serap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Cadence {
     /// Every day at 07:00 WIB.
@@ -242,7 +244,9 @@ pub fn daily_boundary(now: DateTime<Utc>) -> DateTime<Utc> {
     let local = now.with_timezone(&Jakarta);
     let at_seven = |date: chrono::NaiveDate| {
         Jakarta
-            .from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(SEND_HOUR, 0, 0).unwrap_or_default()))
+            .from_local_datetime(
+                &date.and_time(NaiveTime::from_hms_opt(SEND_HOUR, 0, 0).unwrap_or_default()),
+            )
             .single()
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(now)
@@ -264,7 +268,10 @@ pub fn weekly_boundary(now: DateTime<Utc>) -> DateTime<Utc> {
 
 /// `daily:2026-11-30`.
 pub fn daily_period(boundary: DateTime<Utc>) -> String {
-    format!("daily:{}", boundary.with_timezone(&Jakarta).format("%Y-%m-%d"))
+    format!(
+        "daily:{}",
+        boundary.with_timezone(&Jakarta).format("%Y-%m-%d")
+    )
 }
 
 /// `weekly:2026-W49` (ISO week).
@@ -367,9 +374,10 @@ impl Pass {
             Scope::Units(subtrees(&self.children, ids))
         };
         if let Some(account_id) = sub.account_id {
-            if !self.account_scopes.contains_key(&account_id) {
-                let found = account_scope(state, account_id).await?;
-                self.account_scopes.insert(account_id, found);
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                self.account_scopes.entry(account_id)
+            {
+                slot.insert(account_scope(state, account_id).await?);
             }
             match self.account_scopes.get(&account_id).cloned().flatten() {
                 None => return Ok(None),
@@ -412,7 +420,10 @@ fn scope_key(scope: &Scope) -> String {
         Scope::Units(units) => {
             let mut ids: Vec<&Uuid> = units.iter().collect();
             ids.sort();
-            ids.iter().map(|u| u.simple().to_string()).collect::<Vec<_>>().join(",")
+            ids.iter()
+                .map(|u| u.simple().to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         }
     }
 }
@@ -473,7 +484,7 @@ pub fn format_int(n: i64, lang: Lang) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -547,9 +558,7 @@ async fn render(
     let waves: Vec<Arc<wave::Model>> = if chosen.is_empty() {
         ctx.waves
             .iter()
-            .filter(|w| {
-                w.opens_at <= now && (w.closes_at > now || w.closes_at > now - window)
-            })
+            .filter(|w| w.opens_at <= now && (w.closes_at > now || w.closes_at > now - window))
             .cloned()
             .collect()
     } else {
@@ -596,7 +605,12 @@ async fn render(
         // Response rate over the units of the scope: a unit with 1..k-1 answers is never shown alone,
         // and the total only when the hidden units together are none or at least k.
         let shown = |r: &&UnitResponseRate| r.answered == 0 || r.answered >= k;
-        let hidden_answers: u32 = data.rates.iter().filter(|r| !shown(r)).map(|r| r.answered).sum();
+        let hidden_answers: u32 = data
+            .rates
+            .iter()
+            .filter(|r| !shown(r))
+            .map(|r| r.answered)
+            .sum();
         let invited: u32 = data.rates.iter().map(|r| r.invited).sum();
         let answered: u32 = data.rates.iter().map(|r| r.answered).sum();
         if invited > 0 {
@@ -622,9 +636,16 @@ async fn render(
             }
         }
         headline_lines(report, lang, &mut lines);
-        let mut low: Vec<&UnitResponseRate> =
-            data.rates.iter().filter(|r| shown(r) && r.invited > 0).collect();
-        low.sort_by(|a, b| a.rate.total_cmp(&b.rate).then(a.unit_code.cmp(&b.unit_code)));
+        let mut low: Vec<&UnitResponseRate> = data
+            .rates
+            .iter()
+            .filter(|r| shown(r) && r.invited > 0)
+            .collect();
+        low.sort_by(|a, b| {
+            a.rate
+                .total_cmp(&b.rate)
+                .then(a.unit_code.cmp(&b.unit_code))
+        });
         let attention = low
             .into_iter()
             .filter(|r| r.rate < 1.0)
@@ -647,13 +668,17 @@ async fn render(
                 format!(
                     "{} {}",
                     tr(lang, "Ditutup", "Closed"),
-                    wave.closes_at.with_timezone(&Jakarta).format("%d-%m-%Y %H:%M WIB")
+                    wave.closes_at
+                        .with_timezone(&Jakarta)
+                        .format("%d-%m-%Y %H:%M WIB")
                 )
             } else {
                 format!(
                     "{} {}",
                     tr(lang, "Aktif sampai", "Open until"),
-                    wave.closes_at.with_timezone(&Jakarta).format("%d-%m-%Y %H:%M WIB")
+                    wave.closes_at
+                        .with_timezone(&Jakarta)
+                        .format("%d-%m-%Y %H:%M WIB")
                 )
             },
             lines,
@@ -667,19 +692,33 @@ async fn render(
         .unwrap_or_default();
     let subject = match (kind, lang) {
         (Kind::Closed(wave), Lang::En) => {
-            format!("Serap: survey closed, {}: {totals} responses{change}", wave.name)
+            format!(
+                "Serap: survey closed, {}: {totals} responses{change}",
+                wave.name
+            )
         }
         (Kind::Closed(wave), _) => {
-            format!("Serap: survei ditutup, {}: {totals} tanggapan{change}", wave.name)
+            format!(
+                "Serap: survei ditutup, {}: {totals} tanggapan{change}",
+                wave.name
+            )
         }
         (Kind::Daily | Kind::Weekly, Lang::En) => format!(
             "Serap {} digest: {active} active survey{}, {totals} responses{change}",
-            if matches!(kind, Kind::Daily) { "daily" } else { "weekly" },
+            if matches!(kind, Kind::Daily) {
+                "daily"
+            } else {
+                "weekly"
+            },
             if active == 1 { "" } else { "s" }
         ),
         (Kind::Daily | Kind::Weekly, _) => format!(
             "Ringkasan {} Serap: {active} survei aktif, {totals} tanggapan{change}",
-            if matches!(kind, Kind::Daily) { "harian" } else { "mingguan" }
+            if matches!(kind, Kind::Daily) {
+                "harian"
+            } else {
+                "mingguan"
+            }
         ),
     };
     let scope_name = scope_description(ctx, sub, lang);
@@ -733,7 +772,11 @@ fn headline_lines(report: &WaveReport, lang: Lang, lines: &mut Vec<Line>) {
             .collect();
         gaps.sort_by(|a, b| a.1.total_cmp(&b.1));
         for (stat, gap) in gaps.into_iter().take(3) {
-            let mut value = format!("{} {}", tr(lang, "kesenjangan", "gap"), format_dec(gap, 2, lang));
+            let mut value = format!(
+                "{} {}",
+                tr(lang, "kesenjangan", "gap"),
+                format_dec(gap, 2, lang)
+            );
             if let Some(below) = stat.below_share {
                 value.push_str(&format!(
                     "; {} {}",
@@ -744,7 +787,11 @@ fn headline_lines(report: &WaveReport, lang: Lang, lines: &mut Vec<Line>) {
             lines.push(Line {
                 label: format!(
                     "{}: {}",
-                    tr(lang, "Kompetensi di bawah standar", "Competency below standard"),
+                    tr(
+                        lang,
+                        "Kompetensi di bawah standar",
+                        "Competency below standard"
+                    ),
                     stat.label.get(lang)
                 ),
                 value,
@@ -784,7 +831,9 @@ fn headline_lines(report: &WaveReport, lang: Lang, lines: &mut Vec<Line>) {
                 label: format!(
                     "{}: {}",
                     tr(lang, "Kekurangan pegawai", "Staff shortage"),
-                    row.sector.as_deref().unwrap_or(tr(lang, "tanpa sektor", "no sector"))
+                    row.sector
+                        .as_deref()
+                        .unwrap_or(tr(lang, "tanpa sektor", "no sector"))
                 ),
                 value: format!("{} {}", format_int(gap, lang), tr(lang, "orang", "people")),
                 bar: None,
@@ -870,7 +919,11 @@ fn compose(
         "Ubah jadwal atau berhenti berlangganan",
         "Change how often you receive this or unsubscribe",
     );
-    let attention_label = tr(lang, "Perlu perhatian (tingkat respons terendah)", "Needs attention (lowest response rate)");
+    let attention_label = tr(
+        lang,
+        "Perlu perhatian (tingkat respons terendah)",
+        "Needs attention (lowest response rate)",
+    );
     let dashboard_label = tr(lang, "Buka dasbor", "Open the dashboard");
     let mut text = format!("{subject}\n\n{greeting}\n\n{as_of}. {scope_line}.\n");
     let mut html = String::new();
@@ -1193,7 +1246,10 @@ fn check_lang(lang: &str, problems: &mut Vec<FieldError>) -> String {
     match lang {
         "id" | "en" => lang.to_string(),
         _ => {
-            problems.push(FieldError::new("lang", "Bahasa: id atau en / Language: id or en"));
+            problems.push(FieldError::new(
+                "lang",
+                "Bahasa: id atau en / Language: id or en",
+            ));
             "id".into()
         }
     }
@@ -1246,10 +1302,12 @@ async fn check_units(
                 format!("unit_codes[{i}]"),
                 format!("Unit kerja tidak dikenal / Unknown unit: {code}"),
             )),
-            Some(id) if allowed.is_some_and(|s| !s.contains(*id)) => problems.push(FieldError::new(
-                format!("unit_codes[{i}]"),
-                format!("Di luar cakupan pemimpin ini / Outside this leader's scope: {code}"),
-            )),
+            Some(id) if allowed.is_some_and(|s| !s.contains(*id)) => {
+                problems.push(FieldError::new(
+                    format!("unit_codes[{i}]"),
+                    format!("Di luar cakupan pemimpin ini / Outside this leader's scope: {code}"),
+                ))
+            }
             Some(id) => {
                 if !ids.contains(id) {
                     ids.push(*id);
@@ -1274,7 +1332,9 @@ pub async fn create(
     let mut leader_scope = None;
     let (email, name) = match request.account_id {
         Some(account_id) => {
-            let found = account::Entity::find_by_id(account_id).one(&state.db).await?;
+            let found = account::Entity::find_by_id(account_id)
+                .one(&state.db)
+                .await?;
             let roles = match &found {
                 Some(a) if a.active => crate::auth::roles_of(&state.db, a.id).await?,
                 _ => Vec::new(),
@@ -1313,12 +1373,21 @@ pub async fn create(
                     String::new()
                 }
             };
-            (email, check_name(request.name.as_deref().unwrap_or(""), &mut problems))
+            (
+                email,
+                check_name(request.name.as_deref().unwrap_or(""), &mut problems),
+            )
         }
     };
     check_cadences(&request.cadences, &mut problems);
     let lang = check_lang(request.lang.as_deref().unwrap_or("id"), &mut problems);
-    let units = check_units(state, &request.unit_codes, leader_scope.as_ref(), &mut problems).await?;
+    let units = check_units(
+        state,
+        &request.unit_codes,
+        leader_scope.as_ref(),
+        &mut problems,
+    )
+    .await?;
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
@@ -1364,12 +1433,21 @@ pub async fn update(
 ) -> Result<SubscriptionStatus, ApiError> {
     let sub = find(state, id).await?;
     let mut problems = Vec::new();
-    let name = changes.name.as_deref().map(|n| check_name(n, &mut problems));
-    let email = changes.email.as_deref().map(|e| check_email(e, &mut problems));
+    let name = changes
+        .name
+        .as_deref()
+        .map(|n| check_name(n, &mut problems));
+    let email = changes
+        .email
+        .as_deref()
+        .map(|e| check_email(e, &mut problems));
     if let Some(c) = &changes.cadences {
         check_cadences(c, &mut problems);
     }
-    let lang = changes.lang.as_deref().map(|l| check_lang(l, &mut problems));
+    let lang = changes
+        .lang
+        .as_deref()
+        .map(|l| check_lang(l, &mut problems));
     let leader_scope = match sub.account_id {
         Some(a) => account_scope(state, a).await?,
         None => None,
@@ -1443,8 +1521,14 @@ pub async fn delete(state: &AppState, id: Uuid, actor: &str) -> Result<(), ApiEr
         .exec(&txn)
         .await?;
     Subscriptions::delete_by_id(id).exec(&txn).await?;
-    crate::auth::audit(&txn, actor, "digests.delete", &id.to_string(), serde_json::json!({}))
-        .await?;
+    crate::auth::audit(
+        &txn,
+        actor,
+        "digests.delete",
+        &id.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -1609,9 +1693,15 @@ pub async fn retry_message(state: &AppState, id: Uuid, actor: &str) -> Result<()
         .ok_or_else(|| ApiError::NotFound("pesan / message".into()))?;
     let txn = crate::db::begin_write(&state.db).await?;
     let reset = outbox_message::Entity::update_many()
-        .col_expr(outbox_message::Column::Status, Expr::value(outbox::STATUS_PENDING))
+        .col_expr(
+            outbox_message::Column::Status,
+            Expr::value(outbox::STATUS_PENDING),
+        )
         .col_expr(outbox_message::Column::Attempts, Expr::value(0))
-        .col_expr(outbox_message::Column::NextAttemptAt, Expr::value(crate::time::now()))
+        .col_expr(
+            outbox_message::Column::NextAttemptAt,
+            Expr::value(crate::time::now()),
+        )
         .col_expr(
             outbox_message::Column::ClaimedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),

@@ -101,6 +101,7 @@ impl Application {
             fold_wake: Arc::new(Notify::new()),
             versions: Default::default(),
             waves: Default::default(),
+            counters: Default::default(),
             admin_token: admin_token.into(),
         };
         Ok(Application {
@@ -132,6 +133,12 @@ impl Application {
             self.state.db.clone(),
             self.state.mailer.clone(),
             self.state.outbox_wake.clone(),
+        );
+        let cache = tokio::spawn(
+            self.state
+                .counters
+                .clone()
+                .follow(self.state.bus.clone(), stop_rx.clone()),
         );
         let reminders = tokio::spawn(
             crate::invitations::Reminders {
@@ -182,6 +189,7 @@ impl Application {
         outbox.await.context("outbox dispatcher")?;
         folding.await.context("counter folder")?;
         reminders.await.context("reminder worker")?;
+        cache.await.context("counter cache")?;
         digests.await.context("digest scheduler")?;
         self.state.db.clone().close().await.ok();
         Ok(())

@@ -33,6 +33,8 @@ pub struct AppState {
     pub versions: VersionCache,
     /// Waves by slug, for at most two seconds.
     pub waves: WaveCache,
+    /// Counter totals per wave until they change (reports).
+    pub counters: crate::counters::CounterCache,
     /// Bearer token that grants admin rights on admin endpoints.
     pub admin_token: Arc<str>,
 }

@@ -25,7 +25,11 @@ use crate::helpers::{ADMIN_TOKEN, Db, SmtpSink, TestApp, TestConfig, assert_erro
 use crate::on_both_databases;
 
 async fn form(app: &TestApp, slug: &str) -> PublicForm {
-    app.get(&format!("/api/v1/forms/{slug}")).await.json().await.unwrap()
+    app.get(&format!("/api/v1/forms/{slug}"))
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 /// Every SKM element answered with `value` (1-4).
@@ -102,7 +106,10 @@ fn digest_to(messages: &[Vec<u8>], to: &str) -> (String, String, String, String)
     let m = &found[0];
     let link = header(m, "List-Unsubscribe");
     assert!(link.starts_with('<') && link.ends_with('>'), "{link}");
-    assert_eq!(header(m, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+    assert_eq!(
+        header(m, "List-Unsubscribe-Post"),
+        "List-Unsubscribe=One-Click"
+    );
     assert_eq!(m.text_body.len(), 1);
     assert_eq!(m.html_body.len(), 1);
     (
@@ -130,12 +137,23 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
     // k = 5. DINKES 6 x 3, BKPSDM 6 x 4, SETDA 1 x 1 (below k: its figures are never shown).
     for (code, n, value) in [("DINKES", 6, 3), ("BKPSDM", 6, 4), ("SETDA", 1, 1)] {
         for _ in 0..n {
-            submit(&app, "skm-2026", unit_id(&skm, code), &skm_answers(&skm, value)).await;
+            submit(
+                &app,
+                "skm-2026",
+                unit_id(&skm, code),
+                &skm_answers(&skm, value),
+            )
+            .await;
         }
     }
     // SETDA's one response is below k even when absorbed by the city root: left out of every total.
     eventually(Duration::from_secs(20), "responses counted", || async {
-        let r: Value = app.admin_get("/api/v1/waves/skm-2026/report").await.json().await.ok()?;
+        let r: Value = app
+            .admin_get("/api/v1/waves/skm-2026/report")
+            .await
+            .json()
+            .await
+            .ok()?;
         (r["overall"]["respondents"] == 12).then_some(())
     })
     .await;
@@ -155,7 +173,12 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
     assert_eq!(run_due(&app.state, Utc::now()).await.unwrap(), 0);
     let monday = next_monday();
     assert_eq!(run_due(&app.state, monday).await.unwrap(), 2);
-    assert_eq!(run_due(&app.state, monday + chrono::Duration::hours(3)).await.unwrap(), 0);
+    assert_eq!(
+        run_due(&app.state, monday + chrono::Duration::hours(3))
+            .await
+            .unwrap(),
+        0
+    );
     let messages = sink.wait_for(2).await;
 
     let (subject, text, html, link) = digest_to(&messages, "walikota@serangkota.go.id");
@@ -164,35 +187,68 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
         "{text}"
     );
     for part in [&text, &html] {
-        assert!(part.contains("Analisis Beban Kerja Unit 2026"), "every active wave: {part}");
+        assert!(
+            part.contains("Analisis Beban Kerja Unit 2026"),
+            "every active wave: {part}"
+        );
         assert!(part.contains("(B, Baik)"), "IKM and grade: {part}");
         assert!(part.contains("/console/waves/skm-2026/report"), "{part}");
         assert!(part.contains(&link), "manage link in the body: {part}");
     }
     assert!(text.contains("Responden: 12"), "{text}");
-    assert!(html.contains("<table") && !html.to_lowercase().contains("<script"), "{html}");
-    assert!(!html.contains("src=") && !html.contains("<link"), "no remote resources: {html}");
+    assert!(
+        html.contains("<table") && !html.to_lowercase().contains("<script"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("src=") && !html.contains("<link"),
+        "no remote resources: {html}"
+    );
 
     // SETDA alone is below k: hidden, never its count or its index (25.00, grade D).
     let (subject, text, html, _) = digest_to(&messages, "sekda@serangkota.go.id");
-    assert_eq!(subject, "Serap weekly digest: 5 active surveys, 0 responses", "{text}");
+    assert_eq!(
+        subject, "Serap weekly digest: 5 active surveys, 0 responses",
+        "{text}"
+    );
     for part in [&text, &html] {
         assert!(part.contains("hidden (fewer than 5)"), "{part}");
-        assert!(!part.contains("25.00") && !part.contains("Very poor"), "{part}");
-        assert!(!part.contains("Respondents: 1\n") && !part.contains("<strong>1</strong>"), "{part}");
+        assert!(
+            !part.contains("25.00") && !part.contains("Very poor"),
+            "{part}"
+        );
+        assert!(
+            !part.contains("Respondents: 1\n") && !part.contains("<strong>1</strong>"),
+            "{part}"
+        );
     }
 
     // One-click unsubscribe through the real server; a bad signature is a 404 page. (The test server's
     // base URL names port 0: the path is what matters.)
     let link = app.url(&link[link.find("/d/").unwrap()..]);
-    let bad = format!("{}0", &link[..link.len() - 1]);
-    let r = app.http.post(&bad).body("List-Unsubscribe=One-Click").send().await.unwrap();
+    let last = if link.ends_with('0') { '1' } else { '0' };
+    let bad = format!("{}{last}", &link[..link.len() - 1]);
+    let r = app
+        .http
+        .post(&bad)
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let r = app.http.get(&link).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let page = r.text().await.unwrap();
-    assert!(page.contains("Berhenti berlangganan") && page.contains("Unsubscribe"), "{page}");
+    assert!(
+        page.contains("Berhenti berlangganan") && page.contains("Unsubscribe"),
+        "{page}"
+    );
     let r = app
         .http
         .post(&link)
@@ -207,7 +263,12 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
     assert_eq!(mine["active"], false, "{mine}");
     assert_eq!(mine["last_period"], weekly_period(monday));
     // The next week: only the other subscription's digest.
-    assert_eq!(run_due(&app.state, monday + chrono::Duration::days(7)).await.unwrap(), 1);
+    assert_eq!(
+        run_due(&app.state, monday + chrono::Duration::days(7))
+            .await
+            .unwrap(),
+        1
+    );
     let messages = sink.wait_for(3).await;
     let to_city = messages
         .iter()
@@ -215,15 +276,27 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
         .count();
     assert_eq!(to_city, 1, "nothing after unsubscribing");
     let audit: Value = app.admin_get("/api/v1/audit").await.json().await.unwrap();
-    let actions: Vec<&str> = audit.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
-    assert!(actions.contains(&"digests.create") && actions.contains(&"digests.update"), "{actions:?}");
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"digests.create") && actions.contains(&"digests.update"),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_instances_queue_each_digest_once() {
     let Some(db) = Db::postgres() else { return };
     let sink = SmtpSink::start().await;
-    let first = TestConfig::new(db.clone()).demo().smtp(sink.url()).spawn().await;
+    let first = TestConfig::new(db.clone())
+        .demo()
+        .smtp(sink.url())
+        .spawn()
+        .await;
     let prefix = first.state.settings.redis_prefix.clone();
     let second = TestConfig::new(db.clone())
         .same_database_as(&first)
@@ -258,16 +331,30 @@ async fn three_instances_queue_each_digest_once() {
         let queued = a.unwrap() + b.unwrap() + c.unwrap();
         assert!(queued == 12 || queued == 0, "{queued}");
     }
-    let periods = digest_period::Entity::find().all(&first.state.db).await.unwrap();
-    assert_eq!(periods.len(), 12, "a daily and a weekly period per subscription");
+    let periods = digest_period::Entity::find()
+        .all(&first.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        periods.len(),
+        12,
+        "a daily and a weekly period per subscription"
+    );
     let messages = sink.wait_for(12).await;
     tokio::time::sleep(Duration::from_millis(2000)).await;
-    assert_eq!(sink.messages().len(), 12, "exactly one message per subscription and period");
+    assert_eq!(
+        sink.messages().len(),
+        12,
+        "exactly one message per subscription and period"
+    );
     let mut per_recipient: std::collections::HashMap<String, usize> = Default::default();
     for m in &messages {
         *per_recipient.entry(recipient(&parse(m))).or_default() += 1;
     }
-    assert_eq!(per_recipient.keys().cloned().collect::<HashSet<_>>(), addresses);
+    assert_eq!(
+        per_recipient.keys().cloned().collect::<HashSet<_>>(),
+        addresses
+    );
     assert!(per_recipient.values().all(|n| *n == 2), "{per_recipient:?}");
     assert_eq!(digest_rows(&first).await.len(), 12);
 }
@@ -292,20 +379,38 @@ async fn digests_queued_while_smtp_is_down_arrive_once_it_is_back(db: Db) {
     }
     // The server was down at 07:00: five hours later it sends that morning's digest, once.
     let morning = next_morning();
-    assert_eq!(run_due(&app.state, morning + chrono::Duration::hours(5)).await.unwrap(), 2);
-    assert_eq!(run_due(&app.state, morning + chrono::Duration::hours(6)).await.unwrap(), 0);
-    eventually(Duration::from_secs(15), "failed attempts recorded", || async {
-        let rows = digest_rows(&app).await;
-        rows.iter()
-            .all(|r| r.attempts >= 1 && r.status == "pending" && r.last_error.is_some())
-            .then_some(())
-    })
+    assert_eq!(
+        run_due(&app.state, morning + chrono::Duration::hours(5))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        run_due(&app.state, morning + chrono::Duration::hours(6))
+            .await
+            .unwrap(),
+        0
+    );
+    eventually(
+        Duration::from_secs(15),
+        "failed attempts recorded",
+        || async {
+            let rows = digest_rows(&app).await;
+            rows.iter()
+                .all(|r| r.attempts >= 1 && r.status == "pending" && r.last_error.is_some())
+                .then_some(())
+        },
+    )
     .await;
 
     let sink = SmtpSink::start_on(port).await;
     let messages = sink.wait_for(2).await;
     eventually(Duration::from_secs(15), "rows marked sent", || async {
-        digest_rows(&app).await.iter().all(|r| r.status == "sent").then_some(())
+        digest_rows(&app)
+            .await
+            .iter()
+            .all(|r| r.status == "sent")
+            .then_some(())
     })
     .await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -313,7 +418,12 @@ async fn digests_queued_while_smtp_is_down_arrive_once_it_is_back(db: Db) {
     let recipients: HashSet<String> = messages.iter().map(|m| recipient(&parse(m))).collect();
     assert_eq!(recipients.len(), 2);
     // The next morning is a new period.
-    assert_eq!(run_due(&app.state, morning + chrono::Duration::days(1)).await.unwrap(), 2);
+    assert_eq!(
+        run_due(&app.state, morning + chrono::Duration::days(1))
+            .await
+            .unwrap(),
+        2
+    );
     sink.wait_for(4).await;
 }
 
@@ -321,21 +431,33 @@ on_both_databases!(a_send_interrupted_by_a_crash_is_resent_with_the_same_message
 
 async fn a_send_interrupted_by_a_crash_is_resent_with_the_same_message_id(db: Db) {
     let sink = SmtpSink::start().await;
-    let mut first = TestConfig::new(db.clone()).demo().smtp(sink.url()).spawn().await;
+    let mut first = TestConfig::new(db.clone())
+        .demo()
+        .smtp(sink.url())
+        .spawn()
+        .await;
     subscribe(
         &first,
         json!({"email": "asisten@serangkota.go.id", "name": "Asisten", "cadences": ["daily"]}),
     )
     .await;
     assert_eq!(run_due(&first.state, next_morning()).await.unwrap(), 1);
-    let period = digest_period::Entity::find().one(&first.state.db).await.unwrap().unwrap();
+    let period = digest_period::Entity::find()
+        .one(&first.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     let messages = sink.wait_for(1).await;
     assert_eq!(
         parse(&messages[0]).message_id().map(|id| format!("<{id}>")),
         Some(period.message_id.clone())
     );
     eventually(Duration::from_secs(10), "row marked sent", || async {
-        digest_rows(&first).await.first().filter(|r| r.status == "sent").map(|_| ())
+        digest_rows(&first)
+            .await
+            .first()
+            .filter(|r| r.status == "sent")
+            .map(|_| ())
     })
     .await;
     // The instance dies after the SMTP server accepted the message and before it recorded that: the row
@@ -352,7 +474,10 @@ async fn a_send_interrupted_by_a_crash_is_resent_with_the_same_message_id(db: Db
             outbox_message::Column::ClaimedUntil,
             Expr::value(Some(Utc::now() - chrono::Duration::seconds(1))),
         )
-        .col_expr(outbox_message::Column::SentAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            outbox_message::Column::SentAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(outbox_message::Column::MessageId.eq(period.message_id.clone()))
         .exec(&second.state.db)
         .await
@@ -362,15 +487,23 @@ async fn a_send_interrupted_by_a_crash_is_resent_with_the_same_message_id(db: Db
         .iter()
         .map(|m| parse(m).message_id().map(|id| format!("<{id}>")))
         .collect();
-    assert_eq!(ids, vec![Some(period.message_id.clone()); 2], "resent with the same Message-Id");
-    let row = eventually(Duration::from_secs(10), "resent row marked sent", || async {
-        outbox_message::Entity::find()
-            .filter(outbox_message::Column::MessageId.eq(period.message_id.clone()))
-            .one(&second.state.db)
-            .await
-            .unwrap()
-            .filter(|r| r.status == "sent")
-    })
+    assert_eq!(
+        ids,
+        vec![Some(period.message_id.clone()); 2],
+        "resent with the same Message-Id"
+    );
+    let row = eventually(
+        Duration::from_secs(10),
+        "resent row marked sent",
+        || async {
+            outbox_message::Entity::find()
+                .filter(outbox_message::Column::MessageId.eq(period.message_id.clone()))
+                .one(&second.state.db)
+                .await
+                .unwrap()
+                .filter(|r| r.status == "sent")
+        },
+    )
     .await;
     assert_eq!(row.attempts, 2);
     // The period stays claimed: the digest itself is not queued again.
@@ -385,13 +518,34 @@ async fn admins_preview_list_and_retry(db: Db) {
     let app = TestConfig::new(db).demo().spawn().await;
     // Bad input names the field at fault.
     for (body, field) in [
-        (json!({"email": "bukan-email", "name": "X", "cadences": ["daily"]}), "email"),
-        (json!({"email": "a@serangkota.go.id", "name": "X", "cadences": []}), "cadences"),
-        (json!({"email": "a@serangkota.go.id", "name": " ", "cadences": ["daily"]}), "name"),
-        (json!({"email": "a@serangkota.go.id", "name": "X", "cadences": ["daily"], "lang": "fr"}), "lang"),
-        (json!({"email": "a@serangkota.go.id", "name": "X", "cadences": ["daily"], "unit_codes": ["BKPSDM", "NOPE"]}), "unit_codes[1]"),
-        (json!({"account_id": Uuid::new_v4(), "cadences": ["daily"]}), "account_id"),
-        (json!({"email": "a@serangkota.go.id", "name": "X", "cadences": ["hourly"]}), "cadences[0]"),
+        (
+            json!({"email": "bukan-email", "name": "X", "cadences": ["daily"]}),
+            "email",
+        ),
+        (
+            json!({"email": "a@serangkota.go.id", "name": "X", "cadences": []}),
+            "cadences",
+        ),
+        (
+            json!({"email": "a@serangkota.go.id", "name": " ", "cadences": ["daily"]}),
+            "name",
+        ),
+        (
+            json!({"email": "a@serangkota.go.id", "name": "X", "cadences": ["daily"], "lang": "fr"}),
+            "lang",
+        ),
+        (
+            json!({"email": "a@serangkota.go.id", "name": "X", "cadences": ["daily"], "unit_codes": ["BKPSDM", "NOPE"]}),
+            "unit_codes[1]",
+        ),
+        (
+            json!({"account_id": Uuid::new_v4(), "cadences": ["daily"]}),
+            "account_id",
+        ),
+        (
+            json!({"email": "a@serangkota.go.id", "name": "X", "cadences": ["hourly"]}),
+            "cadences[0]",
+        ),
     ] {
         let r = app.post_json("/api/v1/digests", &body).await;
         let error = assert_error(r, 422, "validation_failed").await;
@@ -414,37 +568,101 @@ async fn admins_preview_list_and_retry(db: Db) {
     .await;
     let id = sub["id"].as_str().unwrap();
     assert_eq!(sub["unit_codes"], json!(["DINKES"]));
-    let preview: Value = app.admin_get(&format!("/api/v1/digests/{id}/preview")).await.json().await.unwrap();
-    assert!(preview["subject"].as_str().unwrap().starts_with("Ringkasan mingguan Serap: 5 survei aktif"), "{preview}");
-    assert!(preview["period"].as_str().unwrap().starts_with("weekly:"), "{preview}");
-    assert!(preview["html"].as_str().unwrap().contains("Kepala &lt;Dinas&gt; &amp; Co"), "{preview}");
-    assert!(preview["text"].as_str().unwrap().contains("Kepala <Dinas> & Co"), "{preview}");
+    let preview: Value = app
+        .admin_get(&format!("/api/v1/digests/{id}/preview"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        preview["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Ringkasan mingguan Serap: 5 survei aktif"),
+        "{preview}"
+    );
+    assert!(
+        preview["period"].as_str().unwrap().starts_with("weekly:"),
+        "{preview}"
+    );
+    assert!(
+        preview["html"]
+            .as_str()
+            .unwrap()
+            .contains("Kepala &lt;Dinas&gt; &amp; Co"),
+        "{preview}"
+    );
+    assert!(
+        preview["text"]
+            .as_str()
+            .unwrap()
+            .contains("Kepala <Dinas> & Co"),
+        "{preview}"
+    );
     let r = app.get(&format!("/api/v1/digests/{id}/preview")).await;
     assert_error(r, 401, "unauthorized").await;
 
     // The server-rendered preview page: admins only, strict CSP.
     let r = app.admin_get(&format!("/digests/{id}/preview")).await;
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
-    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("default-src 'none'") && csp.contains("style-src 'unsafe-inline'"), "{csp}");
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("style-src 'unsafe-inline'"),
+        "{csp}"
+    );
     assert!(!csp.contains("script-src"), "{csp}");
     let page = r.text().await.unwrap();
-    assert!(page.contains("id=\"html-part\"") && page.contains("id=\"text-part\""), "{page}");
-    assert!(page.contains("Ringkasan mingguan Serap") && !page.contains("<script"), "{page}");
+    assert!(
+        page.contains("id=\"html-part\"") && page.contains("id=\"text-part\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("Ringkasan mingguan Serap") && !page.contains("<script"),
+        "{page}"
+    );
     let r = app.get(&format!("/digests/{id}/preview")).await;
     assert_eq!(r.status(), 401);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
 
     // Changing the cadence, then the status list after a digest was queued.
-    let r = app.put_json(&format!("/api/v1/digests/{id}"), &json!({"cadences": ["daily"]})).await;
+    let r = app
+        .put_json(
+            &format!("/api/v1/digests/{id}"),
+            &json!({"cadences": ["daily"]}),
+        )
+        .await;
     assert_eq!(r.status(), 200);
-    let r = app.put_json(&format!("/api/v1/digests/{id}"), &json!({"lang": "xx"})).await;
-    assert_eq!(assert_error(r, 422, "validation_failed").await["fields"][0]["path"], "lang");
+    let r = app
+        .put_json(&format!("/api/v1/digests/{id}"), &json!({"lang": "xx"}))
+        .await;
+    assert_eq!(
+        assert_error(r, 422, "validation_failed").await["fields"][0]["path"],
+        "lang"
+    );
     assert_eq!(run_due(&app.state, next_morning()).await.unwrap(), 1);
     let list: Vec<Value> = app.admin_get("/api/v1/digests").await.json().await.unwrap();
     assert_eq!(list.len(), 1);
-    assert!(list[0]["last_period"].as_str().unwrap().starts_with("daily:"), "{list:?}");
+    assert!(
+        list[0]["last_period"]
+            .as_str()
+            .unwrap()
+            .starts_with("daily:"),
+        "{list:?}"
+    );
     assert!(list[0]["last_delivery"].is_string(), "{list:?}");
     assert_eq!(list[0]["failures"], 0);
 
@@ -457,17 +675,31 @@ async fn admins_preview_list_and_retry(db: Db) {
         .exec(&app.state.db)
         .await
         .unwrap();
-    let failed: Vec<Value> = app.admin_get("/api/v1/outbox/failed").await.json().await.unwrap();
+    let failed: Vec<Value> = app
+        .admin_get("/api/v1/outbox/failed")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["message_id"], row.message_id);
     let list: Vec<Value> = app.admin_get("/api/v1/digests").await.json().await.unwrap();
     assert_eq!(list[0]["failures"], 1);
     assert_eq!(list[0]["last_delivery"], "failed");
-    let r = app.post_json(&format!("/api/v1/outbox/{}/retry", row.id), &json!({})).await;
+    let r = app
+        .post_json(&format!("/api/v1/outbox/{}/retry", row.id), &json!({}))
+        .await;
     assert_eq!(r.status(), 202);
-    let r = app.post_json(&format!("/api/v1/outbox/{}/retry", row.id), &json!({})).await;
+    let r = app
+        .post_json(&format!("/api/v1/outbox/{}/retry", row.id), &json!({}))
+        .await;
     assert_eq!(r.status(), 409);
-    let r = app.post_json(&format!("/api/v1/outbox/{}/retry", Uuid::new_v4()), &json!({})).await;
+    let r = app
+        .post_json(
+            &format!("/api/v1/outbox/{}/retry", Uuid::new_v4()),
+            &json!({}),
+        )
+        .await;
     assert_error(r, 404, "not_found").await;
 
     let r = app
@@ -479,8 +711,18 @@ async fn admins_preview_list_and_retry(db: Db) {
         .unwrap();
     assert_eq!(r.status(), 204);
     let audit: Value = app.admin_get("/api/v1/audit").await.json().await.unwrap();
-    let actions: Vec<&str> = audit.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
-    for action in ["digests.create", "digests.update", "digests.delete", "outbox.retry"] {
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for action in [
+        "digests.create",
+        "digests.update",
+        "digests.delete",
+        "outbox.retry",
+    ] {
         assert!(actions.contains(&action), "{action} in {actions:?}");
     }
 }

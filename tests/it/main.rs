@@ -9,6 +9,7 @@ mod access;
 mod auth;
 mod browser;
 mod browser_console;
+mod browser_dashboard;
 mod browser_form;
 mod browser_invitation;
 mod bus_and_limits;

@@ -218,7 +218,11 @@ pub async fn list_failed(caller: Caller, state: AppState) -> Result<Response, Ap
         (status = 403, description = "Admins only", body = ErrorBody),
         (status = 404, description = "No such message", body = ErrorBody),
         (status = 409, description = "The message has not failed", body = ErrorBody)))]
-pub async fn retry_failed(id: String, caller: Caller, state: AppState) -> Result<Response, ApiError> {
+pub async fn retry_failed(
+    id: String,
+    caller: Caller,
+    state: AppState,
+) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
     let id = parse_id(&id, "pesan / message")?;
     digests::retry_message(&state, id, &actor).await?;
@@ -236,7 +240,10 @@ fn page(status: StatusCode, csp: &'static str, lang: &str, title: &str, body: &s
     let mut response = Response::new(html.into());
     *response.status_mut() = status;
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     headers.insert("content-security-policy", HeaderValue::from_static(csp));
     headers.insert("cache-control", HeaderValue::from_static("no-store"));
     response
@@ -307,7 +314,11 @@ async fn signed(
     let Ok(id) = Uuid::parse_str(id) else {
         return Ok(None);
     };
-    if !digests::verify(state.settings.secret.as_deref().unwrap_or_default(), id, signature) {
+    if !digests::verify(
+        state.settings.secret.as_deref().unwrap_or_default(),
+        id,
+        signature,
+    ) {
         return Ok(None);
     }
     match digests::find(state, id).await {
@@ -324,7 +335,10 @@ fn checkbox(name: &str, checked: bool, id_label: &str, en_label: &str) -> String
     )
 }
 
-fn manage_body(sub: &crate::entities::digest_subscription::Model, notice: Option<(&str, &str)>) -> String {
+fn manage_body(
+    sub: &crate::entities::digest_subscription::Model,
+    notice: Option<(&str, &str)>,
+) -> String {
     let e = escape_html;
     let button = "display:inline-block;font-size:17px;padding:12px 20px;border-radius:6px;border:0;cursor:pointer";
     let notice = notice
@@ -349,9 +363,24 @@ fn manage_body(sub: &crate::entities::digest_subscription::Model, notice: Option
 <hr style=\"margin:24px 0\"><p lang=\"en\" style=\"font-size:14px;color:#555555\">English: this page changes how often Serap sends you survey digests, or stops them. No sign-in is needed; keep the link private.</p>",
         name = e(&sub.name),
         email = e(&sub.email),
-        daily = checkbox("daily", sub.active && sub.daily, "Setiap hari pukul 07.00 WIB", "Daily at 07:00 WIB"),
-        weekly = checkbox("weekly", sub.active && sub.weekly, "Setiap Senin pukul 07.00 WIB", "Mondays at 07:00 WIB"),
-        closed = checkbox("wave_closed", sub.active && sub.on_close, "Saat survei ditutup", "When a survey closes"),
+        daily = checkbox(
+            "daily",
+            sub.active && sub.daily,
+            "Setiap hari pukul 07.00 WIB",
+            "Daily at 07:00 WIB"
+        ),
+        weekly = checkbox(
+            "weekly",
+            sub.active && sub.weekly,
+            "Setiap Senin pukul 07.00 WIB",
+            "Mondays at 07:00 WIB"
+        ),
+        closed = checkbox(
+            "wave_closed",
+            sub.active && sub.on_close,
+            "Saat survei ditutup",
+            "When a survey closes"
+        ),
     )
 }
 
@@ -419,14 +448,24 @@ fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
         (status = 200, description = "Saved; the manage page again, with a notice", content_type = "text/html"),
         (status = 404, description = "Unknown subscription or bad signature", content_type = "text/html"),
         (status = 413, description = "Body too large", body = ErrorBody)))]
-pub async fn manage_submit(id: String, signature: String, body: Bytes, state: AppState) -> Response {
+pub async fn manage_submit(
+    id: String,
+    signature: String,
+    body: Bytes,
+    state: AppState,
+) -> Response {
     let sub = match signed(&state, &id, &signature).await {
         Ok(Some(sub)) => sub,
         Ok(None) => return not_found_page(),
         Err(err) => return error_page(&err),
     };
     let pairs = form_pairs(&body);
-    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     // RFC 8058 one-click (also when a mail system posts it as multipart/form-data).
     let one_click = get("List-Unsubscribe") == Some("One-Click")
         || String::from_utf8_lossy(&body).contains("One-Click");

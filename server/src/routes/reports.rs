@@ -17,7 +17,7 @@ use serap_shared::events::LiveEvent;
 use serap_shared::i18n::Lang;
 use serap_shared::keywords::keyword_frequencies;
 use serap_shared::report::{
-    CommentItem, CommentsReport, CounterRow, ReportFilter, ReportInput, ReportSettings,
+    CommentItem, CommentsReport, ReportFilter, ReportInput, ReportSettings,
     WaveReport, build_report, counted_units, export_rows,
 };
 use serap_shared::survey::Answers;
@@ -29,7 +29,6 @@ use warp::{Filter, Reply};
 
 use super::{caller, json_reply, with_state};
 use crate::auth::Caller;
-use crate::counters::counter_totals;
 use crate::endpoint;
 use crate::entities::{
     comment, invitation, invitation_response, org_unit, person, response, wave,
@@ -108,19 +107,6 @@ async fn wave_by_slug(state: &AppState, slug: &str) -> Result<wave::Model, ApiEr
         .ok_or_else(|| ApiError::NotFound("survei / survey".into()))
 }
 
-fn rows(totals: std::collections::BTreeMap<(Uuid, String, String), (i64, f64)>) -> Vec<CounterRow> {
-    totals
-        .into_iter()
-        .map(|((unit_id, key, bucket), (count, sum))| CounterRow {
-            unit_id,
-            key,
-            bucket,
-            count,
-            sum,
-        })
-        .collect()
-}
-
 /// The report of `slug` for `caller`, filtered by `query`.
 async fn report_for(
     state: &AppState,
@@ -159,10 +145,10 @@ pub async fn wave_report(
     }
     let definition = state.versions.get(&state.db, wave.survey_version_id).await?;
     let units = super::units::all_units(&state.db).await?;
-    let counters = rows(counter_totals(&state.db, wave.id).await?);
+    let counters = state.counters.totals(&state.db, wave.id).await?;
     let previous = previous_wave(state, wave).await?;
     let previous_counters = match &previous {
-        Some(p) => Some(rows(counter_totals(&state.db, p.id).await?)),
+        Some(p) => Some(state.counters.totals(&state.db, p.id).await?),
         None => None,
     };
     let headcount = headcount(state).await?;
@@ -178,7 +164,7 @@ pub async fn wave_report(
         definition: &definition,
         units: &units,
         counters: &counters,
-        previous: previous_counters.as_deref(),
+        previous: previous_counters.as_ref().map(|rows| rows.as_slice()),
         headcount: &headcount,
         scope: visible.as_ref(),
         filter: &filter,

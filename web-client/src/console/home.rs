@@ -87,12 +87,9 @@ pub fn Home() -> Html {
                         { entry("/console/accounts", "menu-accounts", Key::NavAccounts, Key::AccountsAbout) }
                         { entry("/console/waves", "menu-waves", Key::NavWaves, Key::WavesAbout) }
                     }
-                    <li id="menu-reports">
-                        <span class="menu-item disabled" aria-disabled="true">
-                            <span class="menu-title">{ ctx.t(Key::NavReports) }</span>
-                            <span class="menu-about">{ ctx.t(Key::ComingSoon) }</span>
-                        </span>
-                    </li>
+                    if ctx.has_roles() {
+                        { entry("/console/reports", "menu-reports", Key::NavReports, Key::ReportsAbout) }
+                    }
                 </ul>
             </nav>
         </>

@@ -9,9 +9,12 @@
 mod accounts;
 mod api;
 mod auth;
+mod charts;
 mod home;
 mod i18n;
+mod live;
 mod people;
+mod reports;
 mod waves;
 mod widgets;
 
@@ -37,6 +40,8 @@ pub enum Page {
     Accounts,
     Waves,
     Wave(AttrValue),
+    Reports,
+    Report(AttrValue),
     NotFound,
 }
 
@@ -55,6 +60,8 @@ impl Page {
             ["accounts"] => Page::Accounts,
             ["waves"] => Page::Waves,
             ["waves", slug] => Page::Wave(AttrValue::from(slug.to_string())),
+            ["reports"] => Page::Reports,
+            ["waves", slug, "report"] => Page::Report(AttrValue::from(slug.to_string())),
             _ => Page::NotFound,
         }
     }
@@ -101,6 +108,11 @@ impl Ctx {
 
     pub fn csrf(&self) -> Option<&str> {
         self.me.as_deref().map(|m| m.csrf_token.as_str())
+    }
+
+    /// Any role at all: every role (admin, manager, leader, viewer) may read reports.
+    pub fn has_roles(&self) -> bool {
+        self.me.as_deref().is_some_and(|m| !m.roles.is_empty())
     }
 
     pub fn is_admin(&self) -> bool {
@@ -288,6 +300,10 @@ fn signed_in_page(ctx: &Ctx, page: &Page) -> Html {
         Page::Accounts => html! { <accounts::Accounts /> },
         Page::Waves => html! { <waves::WaveList /> },
         Page::Wave(slug) => html! { <waves::WaveDetail key={slug.as_str()} slug={slug.clone()} /> },
+        Page::Reports => html! { <reports::ReportList /> },
+        Page::Report(slug) => {
+            html! { <reports::ReportPage key={slug.as_str()} slug={slug.clone()} /> }
+        }
         _ => Html::default(),
     }
 }
@@ -307,6 +323,13 @@ fn menu(ctx: &Ctx, page: &Page) -> Html {
             "/console/waves",
             Key::NavWaves,
             matches!(page, Page::Waves | Page::Wave(_)),
+        ));
+    }
+    if ctx.has_roles() {
+        items.push((
+            "/console/reports",
+            Key::NavReports,
+            matches!(page, Page::Reports | Page::Report(_)),
         ));
     }
     html! {

@@ -167,6 +167,9 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
                     <a href={w.link.clone()}>{ w.link.clone() }</a>
                 </p>
                 <p class="small muted">{ when(&w.opens_at) }{ " – " }{ when(&w.closes_at) }</p>
+                <p id="wave-report-link">
+                    { link(format!("/console/waves/{}/report", w.slug), None, html! { ctx.t(Key::ViewReport) }) }
+                </p>
             </>
         },
     };

@@ -1,0 +1,266 @@
+//! The dashboard in real Chromium at 412 x 915: a unit manager signs in, opens the SKM report from the
+//! console's home, sees the figures of the units in scope only (charts drawn by the console, hidden groups
+//! marked), the count follows a new response without a reload (Server-Sent Events), and the filters reach
+//! the export links.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use serap_server::auth::create_account;
+use serap_shared::api::PublicForm;
+use serap_shared::domain::EmailAddress;
+use serap_shared::survey::{QuestionKind, SurveyDefinition};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::helpers::{
+    ADMIN_TOKEN, Browser, Db, TestApp, TestConfig, client_built, eventually, in_ci, workspace_root,
+};
+
+const EMAIL: &str = "kabid.dinkes@serangkota.go.id";
+const PASSWORD: &str = "kata-sandi-dinkes-1";
+
+fn console_built() -> bool {
+    if !client_built() {
+        return false;
+    }
+    let built = workspace_root()
+        .join("web-client/dist/console/index.html")
+        .exists();
+    if !built {
+        if in_ci() {
+            panic!("web-client/dist/console is missing: build the client as scripts/lib.sh does");
+        }
+        eprintln!("skipping: web-client/dist/console is not built");
+    }
+    built
+}
+
+async fn element(b: &Client, css: &str) -> fantoccini::elements::Element {
+    eventually(Duration::from_secs(20), css, || async {
+        b.find(Locator::Css(css)).await.ok()
+    })
+    .await
+}
+
+/// Every SKM element answered with `value` (1-4).
+fn skm_answers(definition: &SurveyDefinition, value: u8) -> Value {
+    let mut answers = Map::new();
+    for (_, question) in definition.questions() {
+        if let QuestionKind::Likert { .. } = question.kind {
+            answers.insert(question.id.clone(), json!(value));
+        }
+    }
+    Value::Object(answers)
+}
+
+async fn submit(app: &TestApp, unit: Uuid, answers: &Value) {
+    let r = app
+        .post_json(
+            "/api/v1/forms/skm-2026/responses",
+            &json!({"submission_id": Uuid::new_v4(), "unit_id": unit, "answers": answers}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+}
+
+/// Respondents of the (admin's) report for `unit`, once the counters have them.
+async fn counted(app: &TestApp, unit: &str, n: u64) {
+    eventually(Duration::from_secs(20), "responses counted", || async {
+        let r: Value = app
+            .http
+            .get(app.url(&format!("/api/v1/waves/skm-2026/report?unit={unit}")))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (r["overall"]["respondents"].as_u64() == Some(n)).then_some(())
+    })
+    .await
+}
+
+async fn page_text(b: &Client) -> String {
+    b.execute("return document.querySelector('main').innerText", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
+    if !console_built() {
+        return;
+    }
+    let app = TestConfig::new(Db::Sqlite).demo().spawn().await;
+    let form: PublicForm = app
+        .get("/api/v1/forms/skm-2026")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let unit = |code: &str| form.units.iter().find(|u| u.code == code).unwrap().id;
+    let (dinkes, puskesmas, bkpsdm) = (unit("DINKES"), unit("DINKES-PKM-SERANG"), unit("BKPSDM"));
+    create_account(
+        &app.state.db,
+        &EmailAddress::parse(EMAIL).unwrap(),
+        "Kabid Dinkes",
+        PASSWORD,
+        &[("manager", Some(dinkes))],
+    )
+    .await
+    .unwrap();
+    // k = 5. DINKES: 6 responses; its puskesmas: 2 (below k: counted with DINKES, hidden alone);
+    // BKPSDM, outside the manager's scope: 6.
+    for (unit, n, value) in [(dinkes, 6, 3), (puskesmas, 2, 3), (bkpsdm, 6, 4)] {
+        for _ in 0..n {
+            submit(&app, unit, &skm_answers(&form.definition, value)).await;
+        }
+    }
+    counted(&app, "DINKES", 8).await;
+    counted(&app, "BKPSDM", 6).await;
+
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let b = &browser.client;
+    b.goto(&app.url("/console/login")).await.unwrap();
+    element(b, "#login-email")
+        .await
+        .send_keys(EMAIL)
+        .await
+        .unwrap();
+    element(b, "#login-password")
+        .await
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    element(b, "#login-submit").await.click().await.unwrap();
+    browser
+        .wait_text("#console-title", |t| t == "Konsol Serap")
+        .await;
+
+    // Home -> reports -> the SKM wave's report.
+    element(b, "#menu-reports a").await.click().await.unwrap();
+    browser
+        .wait_text("#reports-title", |t| t == "Laporan survei")
+        .await;
+    element(b, "#report-wave-skm-2026 a")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let respondents = browser.wait_text("#report-respondents", |t| t == "8").await;
+    assert_eq!(respondents, "8");
+    let url = b.current_url().await.unwrap();
+    assert_eq!(url.path(), "/console/waves/skm-2026/report");
+    let chart = browser
+        .wait_text("#chart-u1", |t| t.contains("8 menjawab"))
+        .await;
+    assert!(chart.contains("U1"), "{chart}");
+    element(b, "#chart-u1 .stack-bar").await;
+    browser
+        .wait_text("#headline-skm", |t| t.contains("75,00") && t.contains("C"))
+        .await;
+    // Comments: 8 respondents, below the comment threshold of 10.
+    browser
+        .wait_text("#comments-hidden", |t| t.contains("10 responden"))
+        .await;
+    // Nothing of a unit outside the scope, not even in the filter (the footer names BKPSDM as the owner).
+    let text = page_text(b).await;
+    assert!(
+        !text.contains("BKPSDM") && !text.contains("Badan Kepegawaian"),
+        "{text}"
+    );
+    let options = b
+        .execute(
+            "return [...document.querySelectorAll('#report-unit-filter option')].map(o => o.value)",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let options: Vec<String> = serde_json::from_value(options).unwrap();
+    assert!(options.contains(&"DINKES".to_string()), "{options:?}");
+    assert!(
+        options
+            .iter()
+            .all(|o| o.is_empty() || o.starts_with("DINKES")),
+        "{options:?}"
+    );
+    let overflow = b
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, false, "no horizontal scrolling at 412 px");
+
+    // Live: once connected, a response sent by someone else shows without a reload.
+    browser
+        .wait_text("#report-live", |t| t.contains("Langsung"))
+        .await;
+    b.execute("window.__same_page = true", vec![])
+        .await
+        .unwrap();
+    submit(&app, dinkes, &skm_answers(&form.definition, 4)).await;
+    browser.wait_text("#report-respondents", |t| t == "9").await;
+    browser
+        .wait_text("#report-live", |t| t.contains("1 tanggapan baru"))
+        .await;
+    let same = b
+        .execute("return window.__same_page === true", vec![])
+        .await
+        .unwrap();
+    assert_eq!(same, true, "updated without a reload");
+
+    if let Ok(dir) = std::env::var("TMP_DASH_SHOTS") {
+        for (i, sel) in ["#report-title", "#chart-u9", "#report-skm", "#report-breakdown", "#report-comments"].iter().enumerate() {
+            b.execute(&format!("document.querySelector('{sel}').scrollIntoView()"), vec![]).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let png = b.screenshot().await.unwrap();
+            std::fs::write(format!("{dir}/shot{i}.png"), png).unwrap();
+        }
+    }
+    // The puskesmas alone is below k: hidden, marked; the export links carry the filter.
+    element(b, "#report-unit-filter")
+        .await
+        .select_by_value("DINKES-PKM-SERANG")
+        .await
+        .unwrap();
+    browser
+        .wait_text("#report-respondents", |t| t.contains("Disembunyikan"))
+        .await;
+    element(b, "#chart-u1 .suppressed").await;
+    let href = element(b, "#report-export-csv")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        href,
+        "/api/v1/waves/skm-2026/report.csv?unit=DINKES-PKM-SERANG"
+    );
+    let overflow = b
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, false, "no horizontal scrolling at 412 px");
+
+    // English.
+    element(b, "#lang-toggle").await.click().await.unwrap();
+    browser
+        .wait_text("#report-respondents", |t| {
+            t.contains("Hidden: fewer than 5 respondents")
+        })
+        .await;
+    browser.close().await;
+}
