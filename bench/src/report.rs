@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
+    QueryFilter,
+};
 use serap_server::counters::{SHARDS, add_to_counters, compact_counters};
 use serap_server::entities::{counter, org_unit, wave};
 use serap_server::{Application, Settings};
@@ -45,7 +48,9 @@ async fn grow_tree(db: &DatabaseConnection) -> anyhow::Result<Vec<Uuid>> {
             code: Set(format!("BENCH-{n:03}")),
             name: Set(format!("Unit Uji {n}")),
             kind: Set(if is_parent { "dinas" } else { "bidang" }.into()),
-            sector: Set(Some(["pendidikan", "kesehatan", "ekonomi", "sosial"][n % 4].into())),
+            sector: Set(Some(
+                ["pendidikan", "kesehatan", "ekonomi", "sosial"][n % 4].into(),
+            )),
             created_at: Set(chrono_now()),
         })
         .exec_without_returning(db)
@@ -90,7 +95,9 @@ async fn load_counters(
                 continue;
             }
             for c in contribution {
-                let e = totals.entry((c.key.clone(), c.bucket.clone())).or_insert((0, 0.0));
+                let e = totals
+                    .entry((c.key.clone(), c.bucket.clone()))
+                    .or_insert((0, 0.0));
                 e.0 += c.count * n;
                 e.1 += c.sum * n as f64;
             }
@@ -100,7 +107,8 @@ async fn load_counters(
             let part: Vec<Contribution> = totals
                 .iter()
                 .filter_map(|((key, bucket), (count, sum))| {
-                    let share = count / shards as i64 + i64::from((shard as i64) < count % shards as i64);
+                    let share =
+                        count / shards as i64 + i64::from((shard as i64) < count % shards as i64);
                     (share > 0).then(|| Contribution {
                         key: key.clone(),
                         bucket: bucket.clone(),
@@ -124,7 +132,9 @@ async fn parts(
     wave: &wave::Model,
     definition: &serap_shared::survey::SurveyDefinition,
 ) -> anyhow::Result<(f64, f64)> {
-    use serap_shared::report::{CounterRow, ReportFilter, ReportInput, ReportSettings, build_report};
+    use serap_shared::report::{
+        CounterRow, ReportFilter, ReportInput, ReportSettings, build_report,
+    };
     let units = serap_server::routes::units::all_units(&state.db).await?;
     let mut query = Vec::new();
     let mut engine = Vec::new();
@@ -134,7 +144,13 @@ async fn parts(
         query.push(started.elapsed());
         let rows: Vec<CounterRow> = totals
             .into_iter()
-            .map(|((unit_id, key, bucket), (count, sum))| CounterRow { unit_id, key, bucket, count, sum })
+            .map(|((unit_id, key, bucket), (count, sum))| CounterRow {
+                unit_id,
+                key,
+                bucket,
+                count,
+                sum,
+            })
             .collect();
         let started = Instant::now();
         let headcount = Default::default();
@@ -160,7 +176,11 @@ async fn parts(
 async fn measure(http: &reqwest::Client, url: &str) -> anyhow::Result<(f64, f64, u64)> {
     // Warm up (connections, caches of definitions).
     for _ in 0..10 {
-        http.get(url).bearer_auth("bench").send().await?.error_for_status()?;
+        http.get(url)
+            .bearer_auth("bench")
+            .send()
+            .await?
+            .error_for_status()?;
     }
     let mut times = Vec::with_capacity(REQUESTS);
     let mut responses = 0;
@@ -179,10 +199,18 @@ async fn measure(http: &reqwest::Client, url: &str) -> anyhow::Result<(f64, f64,
     }
     times.sort();
     let ms = |d: Duration| (d.as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
-    Ok((ms(times[REQUESTS / 2]), ms(times[REQUESTS * 99 / 100]), responses))
+    Ok((
+        ms(times[REQUESTS / 2]),
+        ms(times[REQUESTS * 99 / 100]),
+        responses,
+    ))
 }
 
-async fn one_database(name: &str, database_url: String, dir: &std::path::Path) -> anyhow::Result<Value> {
+async fn one_database(
+    name: &str,
+    database_url: String,
+    dir: &std::path::Path,
+) -> anyhow::Result<Value> {
     let vars = [
         ("SERAP_BIND", "127.0.0.1:0".to_string()),
         ("SERAP_DATA_DIR", dir.display().to_string()),
@@ -192,7 +220,8 @@ async fn one_database(name: &str, database_url: String, dir: &std::path::Path) -
         ("SERAP_LOG", "warn".to_string()),
         ("SERAP_DIST_DIR", "/nonexistent".to_string()),
     ];
-    let settings = Settings::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))?;
+    let settings =
+        Settings::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))?;
     let app = Application::build(settings).await?;
     let base = format!("http://{}", app.address());
     let state = app.state().clone();
@@ -258,8 +287,13 @@ pub async fn run(args: &[String]) -> anyhow::Result<Value> {
         let admin = Database::connect(server.as_str())
             .await
             .context("PostgreSQL for the benchmark")?;
-        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-        let url = format!("{}/{name}", server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server));
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await?;
+        let url = format!(
+            "{}/{name}",
+            server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server)
+        );
         let pg_dir = dir.path().join("pg");
         std::fs::create_dir_all(&pg_dir)?;
         let result = one_database("postgres", url, &pg_dir).await;
@@ -276,7 +310,9 @@ pub async fn run(args: &[String]) -> anyhow::Result<Value> {
             .and_then(|run| run[state]["p99_ms"].as_f64())
             .unwrap_or(f64::INFINITY)
     };
-    let met = results.iter().all(|r| p99(r, 1_000_000, "compacted") < 20.0);
+    let met = results
+        .iter()
+        .all(|r| p99(r, 1_000_000, "compacted") < 20.0);
     Ok(json!({
         "bench": "report",
         "wave": SLUG,

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr,
+    EntityTrait, QueryFilter, QuerySelect, Statement,
 };
 use serap_shared::events::LiveEvent;
 use serap_shared::report::CounterRow;
@@ -330,8 +330,16 @@ pub async fn counter_totals<C: ConnectionTrait>(
         .column(C::UnitId)
         .column(C::Key)
         .column(C::Bucket)
-        .column_as(Expr::col(C::Count).sum().cast_as(Alias::new("BIGINT")), "count")
-        .column_as(Expr::col(C::Sum).sum().cast_as(Alias::new("DOUBLE PRECISION")), "sum")
+        .column_as(
+            Expr::col(C::Count).sum().cast_as(Alias::new("BIGINT")),
+            "count",
+        )
+        .column_as(
+            Expr::col(C::Sum)
+                .sum()
+                .cast_as(Alias::new("DOUBLE PRECISION")),
+            "sum",
+        )
         .filter(C::WaveId.eq(wave_id))
         .group_by(C::UnitId)
         .group_by(C::Key)
@@ -461,7 +469,11 @@ pub const COUNTER_CACHE_TTL: Duration = Duration::from_secs(2);
 
 impl CounterCache {
     /// The wave's counter totals as report rows, from the cache or the database.
-    pub async fn totals<C: ConnectionTrait>(&self, db: &C, wave_id: Uuid) -> Result<SharedTotals, DbErr> {
+    pub async fn totals<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        wave_id: Uuid,
+    ) -> Result<SharedTotals, DbErr> {
         if let Some((at, totals)) = self
             .0
             .read()

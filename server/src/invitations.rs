@@ -15,8 +15,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serap_shared::api::{
     Anonymity, CreateInvitations, InvitationList, InvitationReport, InvitationStatus,
@@ -77,10 +77,12 @@ pub async fn by_token<C: ConnectionTrait>(db: &C, token: &str) -> Result<Invited
 
 impl Invited {
     pub async fn is_answered<C: ConnectionTrait>(&self, db: &C) -> Result<bool, ApiError> {
-        Ok(unanswered_invitation::Entity::find_by_id(self.invitation.id)
-            .one(db)
-            .await?
-            .is_none())
+        Ok(
+            unanswered_invitation::Entity::find_by_id(self.invitation.id)
+                .one(db)
+                .await?
+                .is_none(),
+        )
     }
 
     /// 410 if the link can no longer be used.
@@ -247,7 +249,11 @@ pub async fn invite(
     Ok(report)
 }
 
-async fn add_link<C: ConnectionTrait>(db: &C, invitation_id: Uuid, token: &str) -> Result<(), ApiError> {
+async fn add_link<C: ConnectionTrait>(
+    db: &C,
+    invitation_id: Uuid,
+    token: &str,
+) -> Result<(), ApiError> {
     invitation_link::Entity::insert(invitation_link::ActiveModel {
         token_hash: Set(sha256_hex(token)),
         invitation_id: Set(invitation_id),
@@ -276,11 +282,7 @@ pub async fn policy_of<C: ConnectionTrait>(
 }
 
 /// When the next reminder is due after `last` (the invitation or the previous reminder), if any is left.
-fn next_reminder(
-    policy: &ReminderPolicy,
-    last: DateTime<Utc>,
-    sent: i32,
-) -> Option<DateTime<Utc>> {
+fn next_reminder(policy: &ReminderPolicy, last: DateTime<Utc>, sent: i32) -> Option<DateTime<Utc>> {
     (sent < policy.max_reminders as i32)
         .then(|| last + chrono::Duration::hours(i64::from(policy.interval_hours)))
 }
@@ -422,10 +424,7 @@ pub async fn send_reminders(
                 invitation::Column::NextReminderAt,
                 Expr::value(next_reminder(&policy, now, row.reminders_sent + 1)),
             )
-            .col_expr(
-                invitation::Column::LastMessageId,
-                Expr::value(message_id),
-            )
+            .col_expr(invitation::Column::LastMessageId, Expr::value(message_id))
             .filter(invitation::Column::Id.eq(row.id))
             .filter(invitation::Column::RemindersSent.eq(row.reminders_sent))
             .filter(
@@ -477,7 +476,10 @@ impl Reminders {
 }
 
 /// The wave's invitations with their state and the delivery of their latest email.
-pub async fn list<C: ConnectionTrait>(db: &C, wave: &wave::Model) -> Result<InvitationList, ApiError> {
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    wave: &wave::Model,
+) -> Result<InvitationList, ApiError> {
     let now = crate::time::now();
     let rows = invitation::Entity::find()
         .filter(invitation::Column::WaveId.eq(wave.id))

@@ -47,7 +47,11 @@ impl Scope {
     }
 
     /// The subtree of the unit with `code`: 404 if unknown, 403 if the unit is outside this scope.
-    pub async fn narrow_to<C: ConnectionTrait>(&self, db: &C, code: &str) -> Result<Scope, ApiError> {
+    pub async fn narrow_to<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        code: &str,
+    ) -> Result<Scope, ApiError> {
         let unit = org_unit::Entity::find()
             .filter(org_unit::Column::Code.eq(code))
             .one(db)
@@ -68,9 +72,7 @@ impl Scope {
 }
 
 /// Each unit's direct children.
-pub async fn children_of<C: ConnectionTrait>(
-    db: &C,
-) -> Result<HashMap<Uuid, Vec<Uuid>>, ApiError> {
+pub async fn children_of<C: ConnectionTrait>(db: &C) -> Result<HashMap<Uuid, Vec<Uuid>>, ApiError> {
     let mut children: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for unit in org_unit::Entity::find().all(db).await? {
         if let Some(parent) = unit.parent_id {
@@ -103,7 +105,12 @@ mod tests {
 
     #[test]
     fn subtrees_include_every_descendant_once() {
-        let (a, b, c, d) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let (a, b, c, d) = (
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+        );
         let children = HashMap::from([(a, vec![b, c]), (c, vec![d])]);
         assert_eq!(subtrees(&children, [c]), HashSet::from([c, d]));
         assert_eq!(subtrees(&children, [a, c]), HashSet::from([a, b, c, d]));

@@ -11,17 +11,15 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Jakarta;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr,
-    EntityTrait, QueryFilter, SqlErr, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    SqlErr, Statement,
 };
 use serap_shared::api::{Anonymity, Receipt, SubmitResponse};
 use serap_shared::error::FieldError;
 use serap_shared::survey::{SurveyDefinition, validate_response};
 use uuid::Uuid;
 
-use crate::entities::{
-    invitation_response, response, survey_version, unanswered_invitation, wave,
-};
+use crate::entities::{invitation_response, response, survey_version, unanswered_invitation, wave};
 use crate::error::ApiError;
 use crate::state::AppState;
 

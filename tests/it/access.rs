@@ -67,7 +67,13 @@ async fn sign_in(app: &TestApp, role: &'static str, unit: Option<uuid::Uuid>) ->
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
     let me: Value = r.json().await.unwrap();
     Session {
         role,
@@ -126,7 +132,12 @@ async fn the_server_decides_who_sees_what(db: Db) {
     for role in ["manager", "leader", "viewer", "none", "admin"] {
         sessions.push(sign_in(&app, role, Some(dinkes)).await);
     }
-    let survey_id = survey::Entity::find().one(&app.state.db).await.unwrap().unwrap().id;
+    let survey_id = survey::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     let version = wave::Entity::find()
         .filter(wave::Column::Slug.eq("skm-2026"))
         .one(&app.state.db)
@@ -155,61 +166,164 @@ async fn the_server_decides_who_sees_what(db: Db) {
     };
     let admin_only = vec![
         call("GET", "/api/v1/accounts", "/api/v1/accounts".into(), None),
-        call("POST", "/api/v1/accounts", "/api/v1/accounts".into(), Some(Body::Json(json!({
-            "email": "baru@serangkota.go.id", "name": "Baru", "password": PASSWORD, "roles": []})))),
-        call("PUT", "/api/v1/accounts/{}/roles", format!("/api/v1/accounts/{account}/roles"),
-            Some(Body::Json(json!({"roles": []})))),
+        call(
+            "POST",
+            "/api/v1/accounts",
+            "/api/v1/accounts".into(),
+            Some(Body::Json(json!({
+            "email": "baru@serangkota.go.id", "name": "Baru", "password": PASSWORD, "roles": []}))),
+        ),
+        call(
+            "PUT",
+            "/api/v1/accounts/{}/roles",
+            format!("/api/v1/accounts/{account}/roles"),
+            Some(Body::Json(json!({"roles": []}))),
+        ),
         call("GET", "/api/v1/audit", "/api/v1/audit".into(), None),
-        call("POST", "/api/v1/admin/test-email", "/api/v1/admin/test-email".into(),
-            Some(Body::Json(json!({"to": "uji@serangkota.go.id"})))),
-        call("POST", "/api/v1/units", "/api/v1/units".into(),
-            Some(Body::Json(json!({"code": "UJI", "name": "Unit Uji", "kind": "bidang", "parent_code": "DINKES"})))),
-        call("POST", "/api/v1/units/import", "/api/v1/units/import?dry_run=true".into(),
-            Some(Body::Csv("kode;nama;jenis\nUJI2;Unit Uji 2;bidang\n"))),
+        call(
+            "POST",
+            "/api/v1/admin/test-email",
+            "/api/v1/admin/test-email".into(),
+            Some(Body::Json(json!({"to": "uji@serangkota.go.id"}))),
+        ),
+        call(
+            "POST",
+            "/api/v1/units",
+            "/api/v1/units".into(),
+            Some(Body::Json(
+                json!({"code": "UJI", "name": "Unit Uji", "kind": "bidang", "parent_code": "DINKES"}),
+            )),
+        ),
+        call(
+            "POST",
+            "/api/v1/units/import",
+            "/api/v1/units/import?dry_run=true".into(),
+            Some(Body::Csv("kode;nama;jenis\nUJI2;Unit Uji 2;bidang\n")),
+        ),
         call("GET", "/api/v1/people", "/api/v1/people".into(), None),
-        call("POST", "/api/v1/people/import", "/api/v1/people/import?dry_run=true".into(),
-            Some(Body::Csv("nip;nama;email;unit;jabatan\n198001012005011001;A;a@serangkota.go.id;DINKES;Pelaksana\n"))),
-        call("POST", "/api/v1/surveys", "/api/v1/surveys".into(), Some(Body::Json(json!({"template": "skm"})))),
+        call(
+            "POST",
+            "/api/v1/people/import",
+            "/api/v1/people/import?dry_run=true".into(),
+            Some(Body::Csv(
+                "nip;nama;email;unit;jabatan\n198001012005011001;A;a@serangkota.go.id;DINKES;Pelaksana\n",
+            )),
+        ),
+        call(
+            "POST",
+            "/api/v1/surveys",
+            "/api/v1/surveys".into(),
+            Some(Body::Json(json!({"template": "skm"}))),
+        ),
         call("GET", "/api/v1/surveys", "/api/v1/surveys".into(), None),
-        call("GET", "/api/v1/surveys/{}", format!("/api/v1/surveys/{survey_id}"), None),
-        call("PUT", "/api/v1/surveys/{}/draft", format!("/api/v1/surveys/{survey_id}/draft"),
-            Some(Body::Json(json!({"definition": draft["draft"]})))),
-        call("GET", "/api/v1/surveys/{}/preview", format!("/api/v1/surveys/{survey_id}/preview"), None),
-        call("POST", "/api/v1/surveys/{}/publish", format!("/api/v1/surveys/{survey_id}/publish"), None),
-        call("POST", "/api/v1/waves", "/api/v1/waves".into(), Some(Body::Json(json!({
+        call(
+            "GET",
+            "/api/v1/surveys/{}",
+            format!("/api/v1/surveys/{survey_id}"),
+            None,
+        ),
+        call(
+            "PUT",
+            "/api/v1/surveys/{}/draft",
+            format!("/api/v1/surveys/{survey_id}/draft"),
+            Some(Body::Json(json!({"definition": draft["draft"]}))),
+        ),
+        call(
+            "GET",
+            "/api/v1/surveys/{}/preview",
+            format!("/api/v1/surveys/{survey_id}/preview"),
+            None,
+        ),
+        call(
+            "POST",
+            "/api/v1/surveys/{}/publish",
+            format!("/api/v1/surveys/{survey_id}/publish"),
+            None,
+        ),
+        call(
+            "POST",
+            "/api/v1/waves",
+            "/api/v1/waves".into(),
+            Some(Body::Json(json!({
             "survey_version_id": version, "name": "Uji", "slug": "uji-akses",
-            "opens_at": "2026-01-01T00:00:00", "closes_at": "2036-01-01T00:00:00", "anonymity": "anonymous"})))),
-        call("POST", "/api/v1/waves/{}/invitations", "/api/v1/waves/skm-2026/invitations".into(),
-            Some(Body::Json(json!({"unit_codes": ["DINKES"]})))),
-        call("GET", "/api/v1/waves/{}/invitations", "/api/v1/waves/skm-2026/invitations".into(), None),
-        call("PUT", "/api/v1/waves/{}/reminders", "/api/v1/waves/skm-2026/reminders".into(),
-            Some(Body::Json(json!({"interval_hours": 48, "max_reminders": 2})))),
-        call("POST", "/api/v1/waves/{}/reminders/send", "/api/v1/waves/skm-2026/reminders/send".into(), None),
-        call("GET", "/api/v1/waves/{}/responses.csv", "/api/v1/waves/abk-2026/responses.csv".into(), None),
+            "opens_at": "2026-01-01T00:00:00", "closes_at": "2036-01-01T00:00:00", "anonymity": "anonymous"}))),
+        ),
+        call(
+            "POST",
+            "/api/v1/waves/{}/invitations",
+            "/api/v1/waves/skm-2026/invitations".into(),
+            Some(Body::Json(json!({"unit_codes": ["DINKES"]}))),
+        ),
+        call(
+            "GET",
+            "/api/v1/waves/{}/invitations",
+            "/api/v1/waves/skm-2026/invitations".into(),
+            None,
+        ),
+        call(
+            "PUT",
+            "/api/v1/waves/{}/reminders",
+            "/api/v1/waves/skm-2026/reminders".into(),
+            Some(Body::Json(
+                json!({"interval_hours": 48, "max_reminders": 2}),
+            )),
+        ),
+        call(
+            "POST",
+            "/api/v1/waves/{}/reminders/send",
+            "/api/v1/waves/skm-2026/reminders/send".into(),
+            None,
+        ),
+        call(
+            "GET",
+            "/api/v1/waves/{}/responses.csv",
+            "/api/v1/waves/abk-2026/responses.csv".into(),
+            None,
+        ),
     ];
     // Report endpoints, per target unit: own (DINKES), child (its puskesmas), other (BKPSDM), and no filter.
     let rates = |suffix: &str| {
-        call("GET", "/api/v1/waves/{}/response-rates", format!("/api/v1/waves/skm-2026/response-rates{suffix}"), None)
+        call(
+            "GET",
+            "/api/v1/waves/{}/response-rates",
+            format!("/api/v1/waves/skm-2026/response-rates{suffix}"),
+            None,
+        )
     };
     let report = |shape: &'static str, suffix: &str| {
         let path = shape.replace("{}", "skm-2026");
         call("GET", shape, format!("{path}{suffix}"), None)
     };
     let reports = [
-        ("any", call("GET", "/api/v1/waves", "/api/v1/waves".into(), None)),
+        (
+            "any",
+            call("GET", "/api/v1/waves", "/api/v1/waves".into(), None),
+        ),
         ("any", report("/api/v1/waves/{}/live", "")),
         ("own", rates("?unit=DINKES")),
         ("child", rates("?unit=DINKES-PKM-SERANG")),
         ("other", rates("?unit=BKPSDM")),
         ("scope", rates("")),
         ("own", report("/api/v1/waves/{}/report", "?unit=DINKES")),
-        ("child", report("/api/v1/waves/{}/report", "?unit=DINKES-PKM-SERANG")),
+        (
+            "child",
+            report("/api/v1/waves/{}/report", "?unit=DINKES-PKM-SERANG"),
+        ),
         ("other", report("/api/v1/waves/{}/report", "?unit=BKPSDM")),
         ("scope", report("/api/v1/waves/{}/report", "")),
         ("own", report("/api/v1/waves/{}/report.csv", "?unit=DINKES")),
-        ("other", report("/api/v1/waves/{}/report.csv", "?unit=BKPSDM")),
-        ("child", report("/api/v1/waves/{}/report.xlsx", "?unit=DINKES-PKM-SERANG")),
-        ("other", report("/api/v1/waves/{}/report.xlsx", "?unit=BKPSDM")),
+        (
+            "other",
+            report("/api/v1/waves/{}/report.csv", "?unit=BKPSDM"),
+        ),
+        (
+            "child",
+            report("/api/v1/waves/{}/report.xlsx", "?unit=DINKES-PKM-SERANG"),
+        ),
+        (
+            "other",
+            report("/api/v1/waves/{}/report.xlsx", "?unit=BKPSDM"),
+        ),
     ];
 
     // Every registered route is classified here.
@@ -217,33 +331,59 @@ async fn the_server_decides_who_sees_what(db: Db) {
         .iter()
         .chain(SIGNED_IN)
         .map(|(m, p)| (m.to_string(), p.to_string()))
-        .chain(admin_only.iter().map(|c| (c.method.to_string(), c.shape.to_string())))
-        .chain(reports.iter().map(|(_, c)| (c.method.to_string(), c.shape.to_string())))
+        .chain(
+            admin_only
+                .iter()
+                .map(|c| (c.method.to_string(), c.shape.to_string())),
+        )
+        .chain(
+            reports
+                .iter()
+                .map(|(_, c)| (c.method.to_string(), c.shape.to_string())),
+        )
         .collect();
-    let registered: BTreeSet<(String, String)> = serap_server::routes::registered().into_iter().collect();
+    let registered: BTreeSet<(String, String)> =
+        serap_server::routes::registered().into_iter().collect();
     let unclassified: Vec<_> = registered.difference(&classified).collect();
-    assert!(unclassified.is_empty(), "classify these routes in the matrix: {unclassified:?}");
+    assert!(
+        unclassified.is_empty(),
+        "classify these routes in the matrix: {unclassified:?}"
+    );
 
     let mut outcomes = Vec::new();
-    let expect = |outcomes: &mut Vec<String>, who: &str, call: &Call, status: u16, allowed: bool| {
-        let ok = if allowed { status != 401 && status != 403 && status < 500 } else { status == 403 };
-        if !ok {
-            outcomes.push(format!("{who} {} {} -> {status} (expected {})", call.method, call.path,
-                if allowed { "allowed" } else { "403" }));
-        }
-    };
+    let expect =
+        |outcomes: &mut Vec<String>, who: &str, call: &Call, status: u16, allowed: bool| {
+            let ok = if allowed {
+                status != 401 && status != 403 && status < 500
+            } else {
+                status == 403
+            };
+            if !ok {
+                outcomes.push(format!(
+                    "{who} {} {} -> {status} (expected {})",
+                    call.method,
+                    call.path,
+                    if allowed { "allowed" } else { "403" }
+                ));
+            }
+        };
     // Without a session: 401 everywhere protected.
     for c in admin_only.iter().chain(reports.iter().map(|(_, c)| c)) {
         let status = send(&app, c, None).await;
         if status != 401 {
-            outcomes.push(format!("anonymous {} {} -> {status} (expected 401)", c.method, c.path));
+            outcomes.push(format!(
+                "anonymous {} {} -> {status} (expected 401)",
+                c.method, c.path
+            ));
         }
     }
     for (method, path) in SIGNED_IN.iter().filter(|(m, _)| *m == "GET") {
         let c = call(method, "", path.to_string(), None);
         let status = send(&app, &c, None).await;
         if status != 401 {
-            outcomes.push(format!("anonymous {method} {path} -> {status} (expected 401)"));
+            outcomes.push(format!(
+                "anonymous {method} {path} -> {status} (expected 401)"
+            ));
         }
     }
     // Admin last: its calls change things (roles, a new wave).
@@ -260,26 +400,49 @@ async fn the_server_decides_who_sees_what(db: Db) {
         }
         for c in &admin_only {
             let status = send(&app, c, Some(session)).await;
-            expect(&mut outcomes, session.role, c, status, session.role == "admin");
+            expect(
+                &mut outcomes,
+                session.role,
+                c,
+                status,
+                session.role == "admin",
+            );
         }
         let me = call("GET", "", "/api/v1/auth/me".into(), None);
         let status = send(&app, &me, Some(session)).await;
         expect(&mut outcomes, session.role, &me, status, true);
     }
-    assert!(outcomes.is_empty(), "unexpected outcomes:\n{}", outcomes.join("\n"));
+    assert!(
+        outcomes.is_empty(),
+        "unexpected outcomes:\n{}",
+        outcomes.join("\n")
+    );
 
     // With people invited across the city, a manager's unfiltered report holds only their subtree.
     crate::invitations::import_roster(&app).await;
-    let r = app.post_json("/api/v1/waves/skm-2026/invitations", &json!({"unit_codes": ["3673"]})).await;
+    let r = app
+        .post_json(
+            "/api/v1/waves/skm-2026/invitations",
+            &json!({"unit_codes": ["3673"]}),
+        )
+        .await;
     assert_eq!(r.status(), 200);
     let codes = |body: Value| -> BTreeSet<String> {
-        body["units"].as_array().unwrap().iter().map(|u| u["unit_code"].as_str().unwrap().to_string()).collect()
+        body["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["unit_code"].as_str().unwrap().to_string())
+            .collect()
     };
     let scope = &reports[5].1;
     let mut request = app.http.get(app.url(&scope.path));
     request = request.header("cookie", &sessions[0].cookie);
     let seen = codes(request.send().await.unwrap().json().await.unwrap());
-    assert_eq!(seen, BTreeSet::from(["DINKES".to_string(), "DINKES-PKM-SERANG".to_string()]));
+    assert_eq!(
+        seen,
+        BTreeSet::from(["DINKES".to_string(), "DINKES-PKM-SERANG".to_string()])
+    );
     let all = codes(app.admin_get(&scope.path).await.json().await.unwrap());
     assert!(all.contains("BKPSDM"), "{all:?}");
 }

@@ -677,14 +677,21 @@ async fn sessions_expire_when_idle_and_after_twelve_hours(db: Db) {
     use sea_orm::{ColumnTrait, QueryFilter};
 
     let mut config = TestConfig::new(db).redis(false);
-    config
-        .extra
-        .push(("SERAP_BASE_URL".into(), "https://serap.serangkota.go.id".into()));
+    config.extra.push((
+        "SERAP_BASE_URL".into(),
+        "https://serap.serangkota.go.id".into(),
+    ));
     let app = config.spawn().await;
     let email = EmailAddress::parse("sekretaris@serangkota.go.id").unwrap();
-    create_account(&app.state.db, &email, "Sekretaris", PASSWORD, &[("viewer", None)])
-        .await
-        .unwrap();
+    create_account(
+        &app.state.db,
+        &email,
+        "Sekretaris",
+        PASSWORD,
+        &[("viewer", None)],
+    )
+    .await
+    .unwrap();
     let me = |cookie: String| {
         let app = &app;
         async move {
@@ -709,7 +716,10 @@ async fn sessions_expire_when_idle_and_after_twelve_hours(db: Db) {
     let token = idle.split_once('=').unwrap().1;
     let now = chrono::Utc::now();
     session::Entity::update_many()
-        .col_expr(session::Column::LastSeenAt, Expr::value(now - chrono::Duration::minutes(31)))
+        .col_expr(
+            session::Column::LastSeenAt,
+            Expr::value(now - chrono::Duration::minutes(31)),
+        )
         .filter(session::Column::Id.eq(sha256_hex(token)))
         .exec(&app.state.db)
         .await
@@ -719,7 +729,10 @@ async fn sessions_expire_when_idle_and_after_twelve_hours(db: Db) {
     // Active all along, but started more than 12 hours ago.
     let token = absolute.split_once('=').unwrap().1;
     session::Entity::update_many()
-        .col_expr(session::Column::ExpiresAt, Expr::value(now - chrono::Duration::seconds(1)))
+        .col_expr(
+            session::Column::ExpiresAt,
+            Expr::value(now - chrono::Duration::seconds(1)),
+        )
         .filter(session::Column::Id.eq(sha256_hex(token)))
         .exec(&app.state.db)
         .await

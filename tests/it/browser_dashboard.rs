@@ -218,14 +218,6 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
         .unwrap();
     assert_eq!(same, true, "updated without a reload");
 
-    if let Ok(dir) = std::env::var("TMP_DASH_SHOTS") {
-        for (i, sel) in ["#report-title", "#chart-u9", "#report-skm", "#report-breakdown", "#report-comments"].iter().enumerate() {
-            b.execute(&format!("document.querySelector('{sel}').scrollIntoView()"), vec![]).await.unwrap();
-            tokio::time::sleep(Duration::from_millis(300)).await;
-            let png = b.screenshot().await.unwrap();
-            std::fs::write(format!("{dir}/shot{i}.png"), png).unwrap();
-        }
-    }
     // The puskesmas alone is below k: hidden, marked; the export links carry the filter.
     element(b, "#report-unit-filter")
         .await

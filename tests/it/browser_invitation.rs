@@ -17,11 +17,18 @@ async fn an_emailed_invitation_link_is_answered_once_in_the_browser() {
         return;
     }
     let sink = SmtpSink::start().await;
-    let app = TestConfig::new(Db::Sqlite).demo().smtp(sink.url()).spawn().await;
+    let app = TestConfig::new(Db::Sqlite)
+        .demo()
+        .smtp(sink.url())
+        .spawn()
+        .await;
     crate::invitations::import_roster(&app).await;
     let slug = "sosialisasi-kebijakan-2026";
     let r = app
-        .post_json(&format!("/api/v1/waves/{slug}/invitations"), &json!({"unit_codes": ["BKPSDM"]}))
+        .post_json(
+            &format!("/api/v1/waves/{slug}/invitations"),
+            &json!({"unit_codes": ["BKPSDM"]}),
+        )
         .await;
     assert_eq!(r.status(), 200);
     let messages = sink.wait_for(1).await;
@@ -42,7 +49,9 @@ async fn an_emailed_invitation_link_is_answered_once_in_the_browser() {
     };
     let b = &browser.client;
     b.goto(&app.url(path)).await.unwrap();
-    let greeting = browser.wait_text("#invitation-greeting", |t| t.contains("Dewi")).await;
+    let greeting = browser
+        .wait_text("#invitation-greeting", |t| t.contains("Dewi"))
+        .await;
     assert!(greeting.contains("Dewi Anggraini"), "{greeting}");
     tap(b, "consent-accept").await;
     assert!(
@@ -50,7 +59,10 @@ async fn an_emailed_invitation_link_is_answered_once_in_the_browser() {
         "the unit comes with the invitation"
     );
     let personal: InvitationForm = app
-        .get(&format!("/api/v1{}", path.replacen("/s/", "/invitations/", 1)))
+        .get(&format!(
+            "/api/v1{}",
+            path.replacen("/s/", "/invitations/", 1)
+        ))
         .await
         .json()
         .await
@@ -63,12 +75,16 @@ async fn an_emailed_invitation_link_is_answered_once_in_the_browser() {
     }
     fill_sections(b, &personal.form, &answers).await;
     tap(b, "submit").await;
-    let code = browser.wait_text("#receipt-code", |t| t.contains("SRP-")).await;
+    let code = browser
+        .wait_text("#receipt-code", |t| t.contains("SRP-"))
+        .await;
     assert!(code.contains("SRP-"));
 
     // The same link again: a clear page, not the form.
     b.goto(&app.url(path)).await.unwrap();
-    let error = browser.wait_text("#invitation-error", |t| !t.is_empty()).await;
+    let error = browser
+        .wait_text("#invitation-error", |t| !t.is_empty())
+        .await;
     assert!(error.contains("sudah dipakai"), "{error}");
     browser.close().await;
 }

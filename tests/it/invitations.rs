@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use mail_parser::MessageParser;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, Statement};
-use sea_orm::{Iterable, IdenStatic};
+use sea_orm::{IdenStatic, Iterable};
 use serap_server::entities::{invitation, invitation_link, invitation_response, response};
 use serap_shared::survey::{SurveyDefinition, example_answers};
 use serde_json::{Value, json};
@@ -53,7 +53,11 @@ fn tokens_by_recipient(messages: &[Vec<u8>]) -> HashMap<String, Vec<String>> {
         let token = text
             .split("/s/")
             .nth(1)
-            .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).collect::<String>())
+            .map(|rest| {
+                rest.chars()
+                    .take_while(char::is_ascii_hexdigit)
+                    .collect::<String>()
+            })
             .expect("a personal link");
         assert_eq!(token.len(), 64, "{text}");
         out.entry(to).or_default().push(token);
@@ -70,10 +74,19 @@ async fn answers_for(app: &TestApp, token: &str) -> (Uuid, Value) {
     let definition: SurveyDefinition =
         serde_json::from_value(body["form"]["definition"].clone()).unwrap();
     let unit: Uuid = serde_json::from_value(body["unit_id"].clone()).unwrap();
-    (unit, serde_json::to_value(example_answers(&definition, 1)).unwrap())
+    (
+        unit,
+        serde_json::to_value(example_answers(&definition, 1)).unwrap(),
+    )
 }
 
-async fn submit(app: &TestApp, token: &str, submission: Uuid, unit: Uuid, answers: &Value) -> reqwest::Response {
+async fn submit(
+    app: &TestApp,
+    token: &str,
+    submission: Uuid,
+    unit: Uuid,
+    answers: &Value,
+) -> reqwest::Response {
     app.http
         .post(app.url(&format!("/api/v1/invitations/{token}/responses")))
         .json(&json!({"submission_id": submission, "unit_id": unit, "answers": answers}))
@@ -104,7 +117,12 @@ async fn invitations_are_emailed_and_work_once(db: Db) {
         .await
         .unwrap();
     assert_error(r, 401, "unauthorized").await;
-    let r = invite(&app, slug, json!({"unit_codes": ["DINKES", "NOPE"], "person_ids": [Uuid::new_v4()]})).await;
+    let r = invite(
+        &app,
+        slug,
+        json!({"unit_codes": ["DINKES", "NOPE"], "person_ids": [Uuid::new_v4()]}),
+    )
+    .await;
     let error = assert_error(r, 422, "validation_failed").await;
     let paths: Vec<&str> = error["fields"]
         .as_array()
@@ -118,15 +136,41 @@ async fn invitations_are_emailed_and_work_once(db: Db) {
     let r = invite(&app, slug, json!({"unit_codes": ["DINKES"]})).await;
     assert_eq!(r.status(), 200);
     let report: Value = r.json().await.unwrap();
-    assert_eq!((report["invited"].as_u64(), report["already_invited"].as_u64()), (Some(3), Some(0)));
-    let report: Value = invite(&app, slug, json!({"unit_codes": ["DINKES"]})).await.json().await.unwrap();
-    assert_eq!((report["invited"].as_u64(), report["already_invited"].as_u64()), (Some(0), Some(3)));
+    assert_eq!(
+        (
+            report["invited"].as_u64(),
+            report["already_invited"].as_u64()
+        ),
+        (Some(3), Some(0))
+    );
+    let report: Value = invite(&app, slug, json!({"unit_codes": ["DINKES"]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            report["invited"].as_u64(),
+            report["already_invited"].as_u64()
+        ),
+        (Some(0), Some(3))
+    );
 
     let messages = sink.wait_for(3).await;
     let first = MessageParser::default().parse(&messages[0]).unwrap();
-    assert!(first.subject().unwrap().contains("Analisis Beban Kerja Unit 2026"), "{:?}", first.subject());
+    assert!(
+        first
+            .subject()
+            .unwrap()
+            .contains("Analisis Beban Kerja Unit 2026"),
+        "{:?}",
+        first.subject()
+    );
     let text = first.body_text(0).unwrap().to_string();
-    assert!(text.contains("Batas pengisian") && text.contains("English:"), "{text}");
+    assert!(
+        text.contains("Batas pengisian") && text.contains("English:"),
+        "{text}"
+    );
     assert!(first.body_html(0).unwrap().contains("/s/"));
     let tokens = tokens_by_recipient(&messages);
     assert_eq!(tokens.len(), 3);
@@ -155,7 +199,12 @@ async fn invitations_are_emailed_and_work_once(db: Db) {
     let r = submit(&app, &andi, submission, unit, &answers).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap(), receipt);
-    assert_error(submit(&app, &andi, Uuid::new_v4(), unit, &answers).await, 410, "invitation_used").await;
+    assert_error(
+        submit(&app, &andi, Uuid::new_v4(), unit, &answers).await,
+        410,
+        "invitation_used",
+    )
+    .await;
     assert_error(form(&app, &andi).await, 410, "invitation_used").await;
 
     // Eight concurrent submits with one token: exactly one is stored.
@@ -166,44 +215,84 @@ async fn invitations_are_emailed_and_work_once(db: Db) {
         .into_iter()
         .map(|r| r.status().as_u16())
         .collect();
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 410).count(), 7, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 410).count(),
+        7,
+        "{statuses:?}"
+    );
 
     // An identified wave records which invitation each response answered.
-    let links = invitation_response::Entity::find().count(&app.state.db).await.unwrap();
+    let links = invitation_response::Entity::find()
+        .count(&app.state.db)
+        .await
+        .unwrap();
     assert_eq!(links, 2);
 
     // Admins see states and delivery; scoped readers see response rates.
-    let list: Value = eventually(Duration::from_secs(20), "invitation emails marked sent", || async {
-        let list: Value = app.admin_get(&format!("/api/v1/waves/{slug}/invitations")).await.json().await.unwrap();
-        list["invitations"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["delivery"] == "sent")
-            .then_some(list)
-    })
+    let list: Value = eventually(
+        Duration::from_secs(20),
+        "invitation emails marked sent",
+        || async {
+            let list: Value = app
+                .admin_get(&format!("/api/v1/waves/{slug}/invitations"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            list["invitations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["delivery"] == "sent")
+                .then_some(list)
+        },
+    )
     .await;
     let states: HashMap<String, String> = list["invitations"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["email"].as_str().unwrap().to_string(), i["state"].as_str().unwrap().to_string()))
+        .map(|i| {
+            (
+                i["email"].as_str().unwrap().to_string(),
+                i["state"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(states["andi@serangkota.go.id"], "answered");
     assert_eq!(states["cahya@serangkota.go.id"], "answered");
     assert_eq!(states["bunga@serangkota.go.id"], "open");
-    let rates: Value = app.admin_get(&format!("/api/v1/waves/{slug}/response-rates")).await.json().await.unwrap();
+    let rates: Value = app
+        .admin_get(&format!("/api/v1/waves/{slug}/response-rates"))
+        .await
+        .json()
+        .await
+        .unwrap();
     let by_unit: HashMap<&str, (u64, u64)> = rates["units"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|u| (u["unit_code"].as_str().unwrap(), (u["invited"].as_u64().unwrap(), u["answered"].as_u64().unwrap())))
+        .map(|u| {
+            (
+                u["unit_code"].as_str().unwrap(),
+                (
+                    u["invited"].as_u64().unwrap(),
+                    u["answered"].as_u64().unwrap(),
+                ),
+            )
+        })
         .collect();
     assert_eq!(by_unit["DINKES"], (2, 1));
     assert_eq!(by_unit["DINKES-PKM-SERANG"], (1, 1));
     let rates: Value = app
-        .admin_get(&format!("/api/v1/waves/{slug}/response-rates?unit=DINKES-PKM-SERANG"))
+        .admin_get(&format!(
+            "/api/v1/waves/{slug}/response-rates?unit=DINKES-PKM-SERANG"
+        ))
         .await
         .json()
         .await
@@ -223,21 +312,36 @@ async fn reminders_go_only_to_those_who_have_not_answered(db: Db) {
     let tokens = tokens_by_recipient(&sink.wait_for(3).await);
     let andi = &tokens["andi@serangkota.go.id"][0];
     let (unit, answers) = answers_for(&app, andi).await;
-    assert_eq!(submit(&app, andi, Uuid::new_v4(), unit, &answers).await.status(), 201);
+    assert_eq!(
+        submit(&app, andi, Uuid::new_v4(), unit, &answers)
+            .await
+            .status(),
+        201
+    );
 
     let bad = app
-        .put_json(&format!("/api/v1/waves/{slug}/reminders"), &json!({"interval_hours": 0, "max_reminders": 11}))
+        .put_json(
+            &format!("/api/v1/waves/{slug}/reminders"),
+            &json!({"interval_hours": 0, "max_reminders": 11}),
+        )
         .await;
     let error = assert_error(bad, 422, "validation_failed").await;
     assert_eq!(error["fields"].as_array().unwrap().len(), 2);
     let policy = json!({"interval_hours": 24, "max_reminders": 1});
-    let r = app.put_json(&format!("/api/v1/waves/{slug}/reminders"), &policy).await;
+    let r = app
+        .put_json(&format!("/api/v1/waves/{slug}/reminders"), &policy)
+        .await;
     assert_eq!(r.status(), 200);
 
     // Nothing is due yet; a day later (the scheduler's clock is injected) two reminders are due, once.
     let state = &app.state;
     let now = chrono::Utc::now();
-    assert_eq!(serap_server::invitations::send_reminders(state, now, None).await.unwrap(), 0);
+    assert_eq!(
+        serap_server::invitations::send_reminders(state, now, None)
+            .await
+            .unwrap(),
+        0
+    );
     let later = now + chrono::Duration::hours(25);
     let (a, b) = tokio::join!(
         serap_server::invitations::send_reminders(state, later, None),
@@ -246,7 +350,9 @@ async fn reminders_go_only_to_those_who_have_not_answered(db: Db) {
     assert_eq!(a.unwrap() + b.unwrap(), 2, "each reminder is claimed once");
     let even_later = now + chrono::Duration::hours(60);
     assert_eq!(
-        serap_server::invitations::send_reminders(state, even_later, None).await.unwrap(),
+        serap_server::invitations::send_reminders(state, even_later, None)
+            .await
+            .unwrap(),
         0,
         "at most one reminder each"
     );
@@ -262,11 +368,24 @@ async fn reminders_go_only_to_those_who_have_not_answered(db: Db) {
         .collect();
     let mut to: Vec<String> = reminders
         .iter()
-        .map(|m| m.to().unwrap().first().unwrap().address().unwrap().to_string())
+        .map(|m| {
+            m.to()
+                .unwrap()
+                .first()
+                .unwrap()
+                .address()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     to.sort();
     assert_eq!(to, ["bunga@serangkota.go.id", "cahya@serangkota.go.id"]);
-    assert!(reminders[0].subject().unwrap().contains("Analisis Kebutuhan Pelatihan 2026"));
+    assert!(
+        reminders[0]
+            .subject()
+            .unwrap()
+            .contains("Analisis Kebutuhan Pelatihan 2026")
+    );
 
     // The reminder's link works, and so does the first one, until one of them is used.
     let reminder_tokens = tokens_by_recipient(&reminder_raw);
@@ -274,7 +393,12 @@ async fn reminders_go_only_to_those_who_have_not_answered(db: Db) {
     let bunga_reminder = &reminder_tokens["bunga@serangkota.go.id"][0];
     assert_eq!(form(&app, bunga_first).await.status(), 200);
     let (unit, answers) = answers_for(&app, bunga_reminder).await;
-    assert_eq!(submit(&app, bunga_reminder, Uuid::new_v4(), unit, &answers).await.status(), 201);
+    assert_eq!(
+        submit(&app, bunga_reminder, Uuid::new_v4(), unit, &answers)
+            .await
+            .status(),
+        201
+    );
     assert_error(form(&app, bunga_first).await, 410, "invitation_used").await;
 
     // Sending now respects the maximum too.
@@ -293,7 +417,9 @@ async fn dump(app: &TestApp) -> HashMap<String, Vec<String>> {
     let db = &app.state.db;
     let backend = db.get_database_backend();
     let tables_sql = match backend {
-        DbBackend::Postgres => "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()",
+        DbBackend::Postgres => {
+            "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+        }
         _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
     };
     let tables: Vec<String> = db
@@ -309,14 +435,21 @@ async fn dump(app: &TestApp) -> HashMap<String, Vec<String>> {
             DbBackend::Postgres => format!("SELECT t::text AS row FROM \"{table}\" t"),
             _ => {
                 let columns: Vec<String> = db
-                    .query_all_raw(Statement::from_string(backend, format!("PRAGMA table_info(\"{table}\")")))
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("PRAGMA table_info(\"{table}\")"),
+                    ))
                     .await
                     .unwrap()
                     .iter()
                     .map(|r| r.try_get::<String>("", "name").unwrap())
                     .collect();
-                let parts: Vec<String> = columns.iter().map(|c| format!("quote(\"{c}\")")).collect();
-                format!("SELECT {} AS row FROM \"{table}\"", parts.join(" || ',' || "))
+                let parts: Vec<String> =
+                    columns.iter().map(|c| format!("quote(\"{c}\")")).collect();
+                format!(
+                    "SELECT {} AS row FROM \"{table}\"",
+                    parts.join(" || ',' || ")
+                )
             }
         };
         let rows: Vec<String> = db
@@ -340,7 +473,12 @@ async fn anonymous_invitations_cannot_be_linked_to_responses(db: Db) {
     let app = TestConfig::new(db).demo().smtp(sink.url()).spawn().await;
     import_roster(&app).await;
     let slug = "sosialisasi-kebijakan-2026"; // anonymous
-    assert_eq!(invite(&app, slug, json!({"unit_codes": ["3673"]})).await.status(), 200);
+    assert_eq!(
+        invite(&app, slug, json!({"unit_codes": ["3673"]}))
+            .await
+            .status(),
+        200
+    );
     let tokens = tokens_by_recipient(&sink.wait_for(4).await);
     let before = dump(&app).await;
     let pg = app.state.db.get_database_backend() == DbBackend::Postgres;
@@ -361,7 +499,11 @@ async fn anonymous_invitations_cannot_be_linked_to_responses(db: Db) {
 
     let mut secrets: Vec<String> = Vec::new();
     let mut response_secrets: Vec<String> = Vec::new();
-    for who in ["andi@serangkota.go.id", "cahya@serangkota.go.id", "dewi@serangkota.go.id"] {
+    for who in [
+        "andi@serangkota.go.id",
+        "cahya@serangkota.go.id",
+        "dewi@serangkota.go.id",
+    ] {
         let token = &tokens[who][0];
         let (unit, answers) = answers_for(&app, token).await;
         let submission = Uuid::new_v4();
@@ -397,27 +539,47 @@ async fn anonymous_invitations_cannot_be_linked_to_responses(db: Db) {
         }
         let changed = rows != &before[table];
         let allowed = ["responses", "comments", "counters", "fold_queue"];
-        assert!(!changed || allowed.contains(&table.as_str()), "table {table} changed when people answered");
+        assert!(
+            !changed || allowed.contains(&table.as_str()),
+            "table {table} changed when people answered"
+        );
     }
 
     // Responses (and the comments copied out of them) hold the unit, the answers, a date and their own
     // ids: nothing of the invitation or person.
-    let responses = format!("{}\n{}", after["responses"].join("\n"), after["comments"].join("\n"));
+    let responses = format!(
+        "{}\n{}",
+        after["responses"].join("\n"),
+        after["comments"].join("\n")
+    );
     assert_eq!(after["responses"].len(), 3);
     let mut identifying: Vec<String> = Vec::new();
     for invitation in invitation::Entity::find().all(&app.state.db).await.unwrap() {
         identifying.push(invitation.id.to_string());
         identifying.push(invitation.person_id.to_string());
     }
-    for link in invitation_link::Entity::find().all(&app.state.db).await.unwrap() {
+    for link in invitation_link::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+    {
         identifying.push(link.token_hash);
     }
     identifying.extend(secrets.iter().cloned());
-    for name in ["Andi", "Cahya", "Dewi", "serangkota.go.id", "198001012005011001"] {
+    for name in [
+        "Andi",
+        "Cahya",
+        "Dewi",
+        "serangkota.go.id",
+        "198001012005011001",
+    ] {
         identifying.push(name.to_string());
     }
     for value in &identifying {
-        assert!(!responses.contains(value.as_str()), "a response contains {value}");
+        assert!(
+            !responses.contains(value.as_str()),
+            "a response contains {value}"
+        );
     }
     let mut columns: Vec<String> = response::Column::iter()
         .map(|c| c.as_str().to_string())
@@ -425,8 +587,17 @@ async fn anonymous_invitations_cannot_be_linked_to_responses(db: Db) {
     columns.sort();
     assert_eq!(
         columns,
-        ["answers", "body_hash", "id", "receipt_code", "received_on", "submission_id",
-         "survey_version_id", "unit_id", "wave_id"],
+        [
+            "answers",
+            "body_hash",
+            "id",
+            "receipt_code",
+            "received_on",
+            "submission_id",
+            "survey_version_id",
+            "unit_id",
+            "wave_id"
+        ],
         "no time, person or invitation column in responses"
     );
     // Nothing else holds a response's ids.

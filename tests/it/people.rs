@@ -40,7 +40,8 @@ async fn roster_import_is_dry_run_all_or_nothing_and_idempotent(db: Db) {
                 19660801 198803 1 001;Drs. Ahmad Fauzi;ahmad@serangkota.go.id;BKPSDM;Administrator;PNS;IV/a\n\
                 198507142010012003;Siti Rahmawati;siti@serangkota.go.id;DINKES;Pelaksana;;III/b\n\
                 198506302023292045;Rina Marlina;rina@serangkota.go.id;DINKES;JF;PPPK;IX\n";
-    let bad_row = "1966080119880310;Tanpa NIP Lengkap;tanpa@serangkota.go.id;BKPSDM;Pelaksana;PNS;\n";
+    let bad_row =
+        "1966080119880310;Tanpa NIP Lengkap;tanpa@serangkota.go.id;BKPSDM;Pelaksana;PNS;\n";
     let with_bad = format!("{good}{bad_row}");
 
     let (text, report) = import(&app, &with_bad, true).await;
@@ -190,7 +191,11 @@ async fn roster_import_names_each_bad_row(db: Db) {
         let problems = reported["problems"].to_string();
         assert!(problems.contains(expected), "{row}: {problems}");
     }
-    assert_eq!(people(&app).await, 0, "nothing is written when a row is rejected");
+    assert_eq!(
+        people(&app).await,
+        0,
+        "nothing is written when a row is rejected"
+    );
 
     // Not UTF-8 (a Latin-1 export): the whole file is refused with the reason.
     let r = app
@@ -198,7 +203,10 @@ async fn roster_import_names_each_bad_row(db: Db) {
         .post(app.url("/api/v1/people/import"))
         .bearer_auth(ADMIN_TOKEN)
         .header("content-type", "text/csv")
-        .body(b"nip;nama;email;unit;jabatan\n196608011988031001;Jos\xe9;j@x.id;BKPSDM;Pelaksana\n".to_vec())
+        .body(
+            b"nip;nama;email;unit;jabatan\n196608011988031001;Jos\xe9;j@x.id;BKPSDM;Pelaksana\n"
+                .to_vec(),
+        )
         .send()
         .await
         .unwrap();

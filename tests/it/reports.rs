@@ -17,7 +17,11 @@ use crate::on_both_databases;
 const PASSWORD: &str = "kata-sandi-panjang-1";
 
 async fn form(app: &TestApp, slug: &str) -> PublicForm {
-    app.get(&format!("/api/v1/forms/{slug}")).await.json().await.unwrap()
+    app.get(&format!("/api/v1/forms/{slug}"))
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 /// Every SKM element answered with `value` (1-4).
@@ -46,7 +50,9 @@ async fn submit(app: &TestApp, slug: &str, unit: Uuid, answers: &Value) {
 }
 
 async fn report(app: &TestApp, query: &str, cookie: Option<&str>) -> Value {
-    let mut request = app.http.get(app.url(&format!("/api/v1/waves/skm-2026/report{query}")));
+    let mut request = app
+        .http
+        .get(app.url(&format!("/api/v1/waves/skm-2026/report{query}")));
     request = match cookie {
         Some(c) => request.header("cookie", c),
         None => request.bearer_auth(ADMIN_TOKEN),
@@ -58,9 +64,15 @@ async fn report(app: &TestApp, query: &str, cookie: Option<&str>) -> Value {
 
 async fn manager_cookie(app: &TestApp, unit: Uuid) -> String {
     let email = "kabid.dinkes@serangkota.go.id";
-    create_account(&app.state.db, &EmailAddress::parse(email).unwrap(), "Kabid", PASSWORD, &[("manager", Some(unit))])
-        .await
-        .unwrap();
+    create_account(
+        &app.state.db,
+        &EmailAddress::parse(email).unwrap(),
+        "Kabid",
+        PASSWORD,
+        &[("manager", Some(unit))],
+    )
+    .await
+    .unwrap();
     let r = app
         .http
         .post(app.url("/api/v1/auth/login"))
@@ -68,7 +80,13 @@ async fn manager_cookie(app: &TestApp, unit: Uuid) -> String {
         .send()
         .await
         .unwrap();
-    r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+    r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -90,7 +108,12 @@ async fn reports_show_what_the_threshold_allows(db: Db) {
         unit_id(&form, "BKPSDM"),
         unit_id(&form, "SETDA"),
     );
-    for (unit, n, value) in [(dinkes, 6, 3), (puskesmas, 2, 3), (bkpsdm, 6, 4), (setda, 1, 1)] {
+    for (unit, n, value) in [
+        (dinkes, 6, 3),
+        (puskesmas, 2, 3),
+        (bkpsdm, 6, 4),
+        (setda, 1, 1),
+    ] {
         for _ in 0..n {
             let mut answers = skm_answers(&form.definition, value);
             if unit == dinkes {
@@ -109,27 +132,46 @@ async fn reports_show_what_the_threshold_allows(db: Db) {
     let skm = &all["overall"]["skm"];
     let nrr = 48.0 / 14.0;
     assert!(close(skm["ikm"].as_f64().unwrap(), nrr), "{skm}");
-    assert!(close(skm["converted"].as_f64().unwrap(), nrr * 25.0), "{skm}");
+    assert!(
+        close(skm["converted"].as_f64().unwrap(), nrr * 25.0),
+        "{skm}"
+    );
     assert_eq!(skm["grade"], "B", "{skm}");
     // Comments: 14 respondents reach the comment threshold of 10.
     let comments = &all["comments"];
-    assert_eq!((comments["threshold"].as_u64(), comments["shown"].as_bool()), (Some(10), Some(true)), "{comments}");
+    assert_eq!(
+        (comments["threshold"].as_u64(), comments["shown"].as_bool()),
+        (Some(10), Some(true)),
+        "{comments}"
+    );
     assert_eq!(comments["total"], 6);
     assert_eq!(comments["keywords"][0]["word"], "antrean", "{comments}");
     let text = all.to_string();
-    assert!(!text.contains("\"respondents\":1,") && !text.contains("\"respondents\":2,"), "no group below k: {text}");
+    assert!(
+        !text.contains("\"respondents\":1,") && !text.contains("\"respondents\":2,"),
+        "no group below k: {text}"
+    );
 
     // The legacy weight 0.11 (PermenPANRB 14/2017 as printed).
     let legacy = report(&app, "?skm_weights=legacy", None).await;
-    assert!(close(legacy["overall"]["skm"]["ikm"].as_f64().unwrap(), nrr * 9.0 * 0.11));
+    assert!(close(
+        legacy["overall"]["skm"]["ikm"].as_f64().unwrap(),
+        nrr * 9.0 * 0.11
+    ));
 
     // A manager of DINKES sees DINKES with its puskesmas, nothing else; the puskesmas alone is hidden.
     let cookie = manager_cookie(&app, dinkes).await;
     let mine = report(&app, "", Some(&cookie)).await;
     assert_eq!(mine["overall"]["respondents"], 8, "{mine}");
     assert!(close(mine["overall"]["skm"]["ikm"].as_f64().unwrap(), 3.0));
-    assert!(!mine.to_string().contains("BKPSDM"), "other units never appear");
-    assert_eq!(mine["comments"]["shown"], false, "8 respondents: below the comment threshold");
+    assert!(
+        !mine.to_string().contains("BKPSDM"),
+        "other units never appear"
+    );
+    assert_eq!(
+        mine["comments"]["shown"], false,
+        "8 respondents: below the comment threshold"
+    );
     assert!(!mine.to_string().contains("Antrean"));
     let small = report(&app, "?unit=DINKES-PKM-SERANG", Some(&cookie)).await;
     assert_eq!(small["overall"]["suppressed"], true, "{small}");
@@ -152,11 +194,19 @@ async fn reports_show_what_the_threshold_allows(db: Db) {
         .await
         .unwrap();
     assert_eq!(csv.status(), 200);
-    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(
+        csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
     let csv = csv.text().await.unwrap();
     assert!(csv.starts_with('\u{feff}'));
     assert!(csv.contains(";Responden;;8;"), "{csv}");
-    assert!(!csv.contains("Badan Kepegawaian") && !csv.contains("BKPSDM"), "{csv}");
+    assert!(
+        !csv.contains("Badan Kepegawaian") && !csv.contains("BKPSDM"),
+        "{csv}"
+    );
     let xlsx = app
         .http
         .get(app.url("/api/v1/waves/skm-2026/report.xlsx"))
@@ -168,8 +218,16 @@ async fn reports_show_what_the_threshold_allows(db: Db) {
     let bytes = xlsx.bytes().await.unwrap();
     assert!(bytes.starts_with(b"PK"), "a zip (xlsx) file");
     let audit: Value = app.admin_get("/api/v1/audit").await.json().await.unwrap();
-    let actions: Vec<&str> = audit.as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
-    assert!(actions.contains(&"export.report_csv") && actions.contains(&"export.report_xlsx"), "{actions:?}");
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"export.report_csv") && actions.contains(&"export.report_xlsx"),
+        "{actions:?}"
+    );
 }
 
 on_both_databases!(raw_responses_of_identified_waves_are_for_admins);
@@ -179,7 +237,13 @@ async fn raw_responses_of_identified_waves_are_for_admins(db: Db) {
     let abk = form(&app, "abk-2026").await;
     for i in 0..7 {
         let answers = serde_json::to_value(example_answers(&abk.definition, i)).unwrap();
-        submit(&app, "abk-2026", abk.units[i % abk.units.len()].id, &answers).await;
+        submit(
+            &app,
+            "abk-2026",
+            abk.units[i % abk.units.len()].id,
+            &answers,
+        )
+        .await;
     }
     let r = app
         .http
@@ -217,7 +281,12 @@ async fn dashboards_hear_of_new_responses(db: Db) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
     let mut seen = String::new();
     async fn next(r: &mut reqwest::Response) -> String {
         let chunk = tokio::time::timeout(Duration::from_secs(20), r.chunk())
@@ -230,7 +299,13 @@ async fn dashboards_hear_of_new_responses(db: Db) {
     while !seen.contains("event:ready") {
         seen.push_str(&next(&mut r).await);
     }
-    submit(&app, "skm-2026", form.units[2].id, &skm_answers(&form.definition, 2)).await;
+    submit(
+        &app,
+        "skm-2026",
+        form.units[2].id,
+        &skm_answers(&form.definition, 2),
+    )
+    .await;
     while !seen.contains("event:updated") {
         seen.push_str(&next(&mut r).await);
     }

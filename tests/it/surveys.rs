@@ -444,7 +444,10 @@ async fn counters_equal_a_rebuild_after_many_random_submissions(db: Db) {
         let incremental = counter_totals(&app.state.db, form.wave_id).await.unwrap();
         // Merging the shards keeps every total and leaves one row per counter.
         compact_counters(&app.state.db, form.wave_id).await.unwrap();
-        assert_eq!(counter_totals(&app.state.db, form.wave_id).await.unwrap(), incremental);
+        assert_eq!(
+            counter_totals(&app.state.db, form.wave_id).await.unwrap(),
+            incremental
+        );
         let rows = counter::Entity::find()
             .filter(counter::Column::WaveId.eq(form.wave_id))
             .count(&app.state.db)

@@ -140,7 +140,11 @@ pub async fn import_people(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let table = CsvTable::parse(&body, field_of, &["nip", "name", "email", "unit", "job_level"])?;
+    let table = CsvTable::parse(
+        &body,
+        field_of,
+        &["nip", "name", "email", "unit", "job_level"],
+    )?;
     let units: HashMap<String, Uuid> = org_unit::Entity::find()
         .all(&state.db)
         .await?

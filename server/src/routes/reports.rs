@@ -17,8 +17,8 @@ use serap_shared::events::LiveEvent;
 use serap_shared::i18n::Lang;
 use serap_shared::keywords::keyword_frequencies;
 use serap_shared::report::{
-    CommentItem, CommentsReport, ReportFilter, ReportInput, ReportSettings,
-    WaveReport, build_report, counted_units, export_rows,
+    CommentItem, CommentsReport, ReportFilter, ReportInput, ReportSettings, WaveReport,
+    build_report, counted_units, export_rows,
 };
 use serap_shared::survey::Answers;
 use uuid::Uuid;
@@ -30,9 +30,7 @@ use warp::{Filter, Reply};
 use super::{caller, json_reply, with_state};
 use crate::auth::Caller;
 use crate::endpoint;
-use crate::entities::{
-    comment, invitation, invitation_response, org_unit, person, response, wave,
-};
+use crate::entities::{comment, invitation, invitation_response, org_unit, person, response, wave};
 use crate::error::{ApiError, respond};
 use crate::scope::Scope;
 use crate::state::AppState;
@@ -143,7 +141,10 @@ pub async fn wave_report(
         }
         filter.unit = Some(unit.id);
     }
-    let definition = state.versions.get(&state.db, wave.survey_version_id).await?;
+    let definition = state
+        .versions
+        .get(&state.db, wave.survey_version_id)
+        .await?;
     let units = super::units::all_units(&state.db).await?;
     let counters = state.counters.totals(&state.db, wave.id).await?;
     let previous = previous_wave(state, wave).await?;
@@ -228,7 +229,10 @@ async fn comments(
 }
 
 /// The latest earlier wave of the same survey, for the change per indicator.
-async fn previous_wave(state: &AppState, wave: &wave::Model) -> Result<Option<wave::Model>, ApiError> {
+async fn previous_wave(
+    state: &AppState,
+    wave: &wave::Model,
+) -> Result<Option<wave::Model>, ApiError> {
     Ok(wave::Entity::find()
         .filter(wave::Column::SurveyId.eq(wave.survey_id))
         .filter(wave::Column::OpensAt.lt(wave.opens_at))
@@ -260,8 +264,13 @@ fn lang(query: &ReportQuery) -> Lang {
 fn attachment(name: &str, content_type: &'static str, body: Vec<u8>) -> Response {
     let mut response = Response::new(body.into());
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, warp::http::HeaderValue::from_static(content_type));
-    if let Ok(value) = warp::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+    headers.insert(
+        CONTENT_TYPE,
+        warp::http::HeaderValue::from_static(content_type),
+    );
+    if let Ok(value) =
+        warp::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+    {
         headers.insert(CONTENT_DISPOSITION, value);
     }
     response
@@ -301,13 +310,21 @@ pub async fn report_csv(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let (wave, report) = report_for(&state, &caller, &slug, &query).await?;
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
     for row in export_rows(&report, lang(&query)) {
         writer.write_record(&row).map_err(anyhow::Error::from)?;
     }
-    let body = writer.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+    let body = writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("csv: {e}"))?;
     export_audit(&state, &caller, "export.report_csv", &wave).await?;
-    Ok(attachment(&format!("laporan-{}.csv", wave.slug), "text/csv; charset=utf-8", body))
+    Ok(attachment(
+        &format!("laporan-{}.csv", wave.slug),
+        "text/csv; charset=utf-8",
+        body,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/waves/{slug}/report.xlsx", tag = "reports",
@@ -348,7 +365,9 @@ fn xlsx(table: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
         for (c, cell) in row.iter().enumerate() {
             let (r, c) = (r as u32, c as u16);
             if r == 0 {
-                sheet.write_string_with_format(r, c, cell, &bold).map_err(fail)?;
+                sheet
+                    .write_string_with_format(r, c, cell, &bold)
+                    .map_err(fail)?;
             } else if let Ok(n) = cell.parse::<f64>() {
                 sheet.write_number(r, c, n).map_err(fail)?;
             } else {
@@ -392,9 +411,18 @@ pub async fn raw_responses(
     if anonymity_of(&wave) != Anonymity::Identified {
         return Err(ApiError::Forbidden);
     }
-    crate::auth::audit(&state.db, &actor, "export.responses_csv", &wave.slug, serde_json::json!({}))
+    crate::auth::audit(
+        &state.db,
+        &actor,
+        "export.responses_csv",
+        &wave.slug,
+        serde_json::json!({}),
+    )
+    .await?;
+    let definition = state
+        .versions
+        .get(&state.db, wave.survey_version_id)
         .await?;
-    let definition = state.versions.get(&state.db, wave.survey_version_id).await?;
     let question_ids: Vec<String> = definition.questions().map(|(_, q)| q.id.clone()).collect();
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let db = state.db.clone();
@@ -402,13 +430,18 @@ pub async fn raw_responses(
     tokio::spawn(async move {
         if let Err(err) = stream_responses(&db, wave_id, &question_ids, &sender).await {
             tracing::error!(error = format!("{err:#}"), "raw export failed");
-            let _ = sender.send(Err(std::io::Error::other("export failed"))).await;
+            let _ = sender
+                .send(Err(std::io::Error::other("export failed")))
+                .await;
         }
     });
     let body = tokio_stream::wrappers::ReceiverStream::new(receiver);
     let mut response = warp::reply::stream(body).into_response();
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, warp::http::HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(
+        CONTENT_TYPE,
+        warp::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
     if let Ok(value) = warp::http::HeaderValue::from_str(&format!(
         "attachment; filename=\"jawaban-{}.csv\"",
         wave.slug
@@ -432,7 +465,12 @@ async fn stream_responses(
         .into_iter()
         .map(|u| (u.id, u.code))
         .collect();
-    let mut header = vec!["receipt_code".to_string(), "received_on".into(), "unit".into(), "respondent".into()];
+    let mut header = vec![
+        "receipt_code".to_string(),
+        "received_on".into(),
+        "unit".into(),
+        "respondent".into(),
+    ];
     header.extend(question_ids.iter().cloned());
     let mut chunk = csv_line(&header, true);
     let mut after: Option<Uuid> = None;
@@ -495,7 +533,11 @@ async fn stream_responses(
             }));
             chunk.extend(csv_line(&line, false));
         }
-        if sender.send(Ok(Bytes::from(std::mem::take(&mut chunk)))).await.is_err() {
+        if sender
+            .send(Ok(Bytes::from(std::mem::take(&mut chunk))))
+            .await
+            .is_err()
+        {
             return Ok(()); // the client went away
         }
         if (rows.len() as u64) < EXPORT_PAGE {
@@ -512,7 +554,11 @@ async fn stream_responses(
 fn csv_line(fields: &[String], bom: bool) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
-        .from_writer(if bom { vec![0xEF, 0xBB, 0xBF] } else { Vec::new() });
+        .from_writer(if bom {
+            vec![0xEF, 0xBB, 0xBF]
+        } else {
+            Vec::new()
+        });
     let _ = writer.write_record(fields);
     writer.into_inner().unwrap_or_default()
 }
@@ -556,7 +602,11 @@ pub async fn live(slug: String, caller: Caller, state: AppState) -> Result<Respo
         )
     });
     let ready = futures::stream::once(async move {
-        Ok::<_, Infallible>(warp::sse::Event::default().event("ready").data(wave_id.to_string()))
+        Ok::<_, Infallible>(
+            warp::sse::Event::default()
+                .event("ready")
+                .data(wave_id.to_string()),
+        )
     });
     let events = ready.chain(updates);
     Ok(warp::sse::reply(warp::sse::keep_alive().stream(events)).into_response())
