@@ -31,6 +31,9 @@ const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/password-reset"),
     ("POST", "/api/v1/auth/password-reset/confirm"),
+    // A digest's signed manage page (the signature is the credential).
+    ("GET", "/d/{}/{}"),
+    ("POST", "/d/{}/{}"),
 ];
 
 /// Endpoints for any signed-in account.
@@ -158,6 +161,19 @@ async fn the_server_decides_who_sees_what(db: Db) {
         .json()
         .await
         .unwrap();
+    let digest: Value = app
+        .post_json(
+            "/api/v1/digests",
+            &json!({"email": "walikota@serangkota.go.id", "name": "Wali Kota", "cadences": ["weekly"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let digest = digest["id"]
+        .as_str()
+        .expect("a digest subscription")
+        .to_string();
     let call = |method, shape: &'static str, path: String, body: Option<Body>| Call {
         method,
         path,
@@ -278,6 +294,50 @@ async fn the_server_decides_who_sees_what(db: Db) {
             "GET",
             "/api/v1/waves/{}/responses.csv",
             "/api/v1/waves/abk-2026/responses.csv".into(),
+            None,
+        ),
+        call(
+            "POST",
+            "/api/v1/digests",
+            "/api/v1/digests".into(),
+            Some(Body::Json(json!({
+            "email": "sekda@serangkota.go.id", "name": "Sekda", "cadences": ["daily"]}))),
+        ),
+        call("GET", "/api/v1/digests", "/api/v1/digests".into(), None),
+        call(
+            "PUT",
+            "/api/v1/digests/{}",
+            format!("/api/v1/digests/{digest}"),
+            Some(Body::Json(json!({"lang": "en"}))),
+        ),
+        call(
+            "GET",
+            "/api/v1/digests/{}/preview",
+            format!("/api/v1/digests/{digest}/preview"),
+            None,
+        ),
+        call(
+            "GET",
+            "/digests/{}/preview",
+            format!("/digests/{digest}/preview"),
+            None,
+        ),
+        call(
+            "GET",
+            "/api/v1/outbox/failed",
+            "/api/v1/outbox/failed".into(),
+            None,
+        ),
+        call(
+            "POST",
+            "/api/v1/outbox/{}/retry",
+            format!("/api/v1/outbox/{}/retry", uuid::Uuid::new_v4()),
+            None,
+        ),
+        call(
+            "DELETE",
+            "/api/v1/digests/{}",
+            format!("/api/v1/digests/{digest}"),
             None,
         ),
     ];

@@ -288,16 +288,8 @@ async fn dashboards_hear_of_new_responses(db: Db) {
             .starts_with("text/event-stream")
     );
     let mut seen = String::new();
-    async fn next(r: &mut reqwest::Response) -> String {
-        let chunk = tokio::time::timeout(Duration::from_secs(20), r.chunk())
-            .await
-            .expect("an event within 20 s")
-            .unwrap()
-            .expect("the stream stays open");
-        String::from_utf8_lossy(&chunk).into_owned()
-    }
     while !seen.contains("event:ready") {
-        seen.push_str(&next(&mut r).await);
+        seen.push_str(&next_chunk(&mut r).await);
     }
     submit(
         &app,
@@ -307,8 +299,64 @@ async fn dashboards_hear_of_new_responses(db: Db) {
     )
     .await;
     while !seen.contains("event:updated") {
-        seen.push_str(&next(&mut r).await);
+        seen.push_str(&next_chunk(&mut r).await);
     }
     assert!(seen.contains(&form.wave_id.to_string()), "{seen}");
     assert!(!seen.contains("\"u1\""), "no response content in events");
+}
+
+/// A dashboard connected to one instance hears of a response stored through another (PostgreSQL + Redis).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_notices_cross_instances_through_redis() {
+    let Some(db) = Db::postgres() else {
+        return;
+    };
+    let prefix = format!("serap-test-{}", Uuid::new_v4().simple());
+    let a = TestConfig::new(db.clone())
+        .demo()
+        .redis(true)
+        .redis_prefix(&prefix)
+        .spawn()
+        .await;
+    let b = TestConfig::new(db)
+        .same_database_as(&a)
+        .redis(true)
+        .redis_prefix(&prefix)
+        .spawn()
+        .await;
+    let form = form(&a, "skm-2026").await;
+    let mut r = a
+        .http
+        .get(a.url("/api/v1/waves/skm-2026/live"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut seen = String::new();
+    while !seen.contains("event:ready") {
+        seen.push_str(&next_chunk(&mut r).await);
+    }
+    // Stored and folded by instance B; A's dashboard stream is told.
+    submit(
+        &b,
+        "skm-2026",
+        form.units[2].id,
+        &skm_answers(&form.definition, 3),
+    )
+    .await;
+    while !seen.contains("event:updated") {
+        seen.push_str(&next_chunk(&mut r).await);
+    }
+    assert!(seen.contains(&form.wave_id.to_string()), "{seen}");
+    drop(b);
+}
+
+async fn next_chunk(r: &mut reqwest::Response) -> String {
+    let chunk = tokio::time::timeout(Duration::from_secs(20), r.chunk())
+        .await
+        .expect("an event within 20 s")
+        .unwrap()
+        .expect("the stream stays open");
+    String::from_utf8_lossy(&chunk).into_owned()
 }
