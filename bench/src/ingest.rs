@@ -248,41 +248,10 @@ async fn one_database(
 }
 
 pub async fn run(args: &[String]) -> anyhow::Result<Value> {
-    let dir = tempfile::tempdir()?;
-    let mut results = Vec::new();
-    let sqlite_dir = dir.path().join("sqlite");
-    std::fs::create_dir_all(&sqlite_dir)?;
-    results.push(
-        one_database(
-            "sqlite",
-            format!("sqlite://{}/bench.db?mode=rwc", sqlite_dir.display()),
-            &sqlite_dir,
-        )
-        .await?,
-    );
-    if !args.iter().any(|a| a == "--sqlite-only") {
-        let server = std::env::var("SERAP_BENCH_DATABASE_URL")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-        let name = format!("serap_bench_{}", Uuid::new_v4().simple());
-        let admin = Database::connect(server.as_str())
-            .await
-            .context("PostgreSQL for the benchmark")?;
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await?;
-        let url = format!(
-            "{}/{name}",
-            server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server)
-        );
-        let pg_dir = dir.path().join("pg");
-        std::fs::create_dir_all(&pg_dir)?;
-        let result = one_database("postgres", url, &pg_dir).await;
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let _ = admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await;
-        results.push(result?);
-    }
+    let results = crate::on_each_database(args, |name, url, dir| async move {
+        one_database(name, url, &dir).await
+    })
+    .await?;
     let met = results.iter().all(|r| {
         r["runs"]
             .as_array()

@@ -53,6 +53,51 @@ impl Target {
     }
 }
 
+/// Runs `one(name, database_url, data_dir)` on a fresh SQLite file, then (unless `--sqlite-only`) on a fresh
+/// PostgreSQL database on `SERAP_BENCH_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`),
+/// dropped afterwards. Returns each run's figures.
+pub async fn on_each_database<F, Fut>(
+    args: &[String],
+    one: F,
+) -> anyhow::Result<Vec<serde_json::Value>>
+where
+    F: Fn(&'static str, String, PathBuf) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<serde_json::Value>>,
+{
+    use sea_orm::{ConnectionTrait, Database};
+    let dir = tempfile::tempdir()?;
+    let mut results = Vec::new();
+    let sqlite_dir = dir.path().join("sqlite");
+    std::fs::create_dir_all(&sqlite_dir)?;
+    let url = format!("sqlite://{}/bench.db?mode=rwc", sqlite_dir.display());
+    results.push(one("sqlite", url, sqlite_dir).await?);
+    if args.iter().any(|a| a == "--sqlite-only") {
+        return Ok(results);
+    }
+    let server = std::env::var("SERAP_BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let name = format!("serap_bench_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(server.as_str())
+        .await
+        .context("PostgreSQL for the benchmark")?;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await?;
+    let url = format!(
+        "{}/{name}",
+        server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server)
+    );
+    let pg_dir = dir.path().join("pg");
+    std::fs::create_dir_all(&pg_dir)?;
+    let result = one("postgres", url, pg_dir).await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let _ = admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+    results.push(result?);
+    Ok(results)
+}
+
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -9,13 +9,12 @@ use fantoccini::{Client, Locator};
 use serap_server::auth::create_account;
 use serap_shared::api::PublicForm;
 use serap_shared::domain::EmailAddress;
-use serap_shared::survey::{QuestionKind, SurveyDefinition};
-use serde_json::{Map, Value, json};
-use uuid::Uuid;
+use serde_json::Value;
 
 use crate::helpers::{
     ADMIN_TOKEN, Browser, Db, TestApp, TestConfig, client_built, eventually, in_ci, workspace_root,
 };
+use crate::reports::{skm_answers, submit};
 
 const EMAIL: &str = "kabid.dinkes@serangkota.go.id";
 const PASSWORD: &str = "kata-sandi-dinkes-1";
@@ -41,27 +40,6 @@ async fn element(b: &Client, css: &str) -> fantoccini::elements::Element {
         b.find(Locator::Css(css)).await.ok()
     })
     .await
-}
-
-/// Every SKM element answered with `value` (1-4).
-fn skm_answers(definition: &SurveyDefinition, value: u8) -> Value {
-    let mut answers = Map::new();
-    for (_, question) in definition.questions() {
-        if let QuestionKind::Likert { .. } = question.kind {
-            answers.insert(question.id.clone(), json!(value));
-        }
-    }
-    Value::Object(answers)
-}
-
-async fn submit(app: &TestApp, unit: Uuid, answers: &Value) {
-    let r = app
-        .post_json(
-            "/api/v1/forms/skm-2026/responses",
-            &json!({"submission_id": Uuid::new_v4(), "unit_id": unit, "answers": answers}),
-        )
-        .await;
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
 }
 
 /// Respondents of the (admin's) report for `unit`, once the counters have them.
@@ -118,7 +96,13 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
     // BKPSDM, outside the manager's scope: 6.
     for (unit, n, value) in [(dinkes, 6, 3), (puskesmas, 2, 3), (bkpsdm, 6, 4)] {
         for _ in 0..n {
-            submit(&app, unit, &skm_answers(&form.definition, value)).await;
+            submit(
+                &app,
+                "skm-2026",
+                unit,
+                &skm_answers(&form.definition, value),
+            )
+            .await;
         }
     }
     counted(&app, "DINKES", 8).await;
@@ -207,7 +191,7 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
     b.execute("window.__same_page = true", vec![])
         .await
         .unwrap();
-    submit(&app, dinkes, &skm_answers(&form.definition, 4)).await;
+    submit(&app, "skm-2026", dinkes, &skm_answers(&form.definition, 4)).await;
     browser.wait_text("#report-respondents", |t| t == "9").await;
     browser
         .wait_text("#report-live", |t| t.contains("1 tanggapan baru"))

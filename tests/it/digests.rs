@@ -16,46 +16,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serap_server::digests::{daily_boundary, run_due, weekly_boundary, weekly_period};
 use serap_server::entities::{digest_period, outbox_message};
-use serap_shared::api::PublicForm;
-use serap_shared::survey::QuestionKind;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{ADMIN_TOKEN, Db, SmtpSink, TestApp, TestConfig, assert_error, eventually};
 use crate::on_both_databases;
-
-async fn form(app: &TestApp, slug: &str) -> PublicForm {
-    app.get(&format!("/api/v1/forms/{slug}"))
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
-/// Every SKM element answered with `value` (1-4).
-fn skm_answers(form: &PublicForm, value: u8) -> Value {
-    let mut answers = Map::new();
-    for (_, question) in form.definition.questions() {
-        if let QuestionKind::Likert { .. } = question.kind {
-            answers.insert(question.id.clone(), json!(value));
-        }
-    }
-    Value::Object(answers)
-}
-
-fn unit_id(form: &PublicForm, code: &str) -> Uuid {
-    form.units.iter().find(|u| u.code == code).unwrap().id
-}
-
-async fn submit(app: &TestApp, slug: &str, unit: Uuid, answers: &Value) {
-    let r = app
-        .post_json(
-            &format!("/api/v1/forms/{slug}/responses"),
-            &json!({"submission_id": Uuid::new_v4(), "unit_id": unit, "answers": answers}),
-        )
-        .await;
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-}
+use crate::reports::{form, skm_answers, submit, unit_id};
 
 async fn subscribe(app: &TestApp, body: Value) -> Value {
     let r = app.post_json("/api/v1/digests", &body).await;
@@ -141,7 +107,7 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
                 &app,
                 "skm-2026",
                 unit_id(&skm, code),
-                &skm_answers(&skm, value),
+                &skm_answers(&skm.definition, value),
             )
             .await;
         }

@@ -16,7 +16,7 @@ use crate::on_both_databases;
 
 const PASSWORD: &str = "kata-sandi-panjang-1";
 
-async fn form(app: &TestApp, slug: &str) -> PublicForm {
+pub(crate) async fn form(app: &TestApp, slug: &str) -> PublicForm {
     app.get(&format!("/api/v1/forms/{slug}"))
         .await
         .json()
@@ -25,7 +25,7 @@ async fn form(app: &TestApp, slug: &str) -> PublicForm {
 }
 
 /// Every SKM element answered with `value` (1-4).
-fn skm_answers(definition: &SurveyDefinition, value: u8) -> Value {
+pub(crate) fn skm_answers(definition: &SurveyDefinition, value: u8) -> Value {
     let mut answers = Map::new();
     for (_, question) in definition.questions() {
         if let QuestionKind::Likert { .. } = question.kind {
@@ -35,11 +35,11 @@ fn skm_answers(definition: &SurveyDefinition, value: u8) -> Value {
     Value::Object(answers)
 }
 
-fn unit_id(form: &PublicForm, code: &str) -> Uuid {
+pub(crate) fn unit_id(form: &PublicForm, code: &str) -> Uuid {
     form.units.iter().find(|u| u.code == code).unwrap().id
 }
 
-async fn submit(app: &TestApp, slug: &str, unit: Uuid, answers: &Value) {
+pub(crate) async fn submit(app: &TestApp, slug: &str, unit: Uuid, answers: &Value) {
     let r = app
         .post_json(
             &format!("/api/v1/forms/{slug}/responses"),
