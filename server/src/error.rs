@@ -189,6 +189,14 @@ impl ApiError {
                 response.headers_mut().insert(RETRY_AFTER, value);
             }
         }
+        if let ApiError::PayloadTooLarge = &self {
+            // The body was not read: the connection cannot carry another request, and a client must not
+            // reuse it from its pool.
+            response.headers_mut().insert(
+                warp::http::header::CONNECTION,
+                HeaderValue::from_static("close"),
+            );
+        }
         response
     }
 }

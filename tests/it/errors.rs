@@ -99,6 +99,11 @@ async fn every_error_has_the_json_shape(db: Db) {
         .send()
         .await
         .unwrap();
+    assert_eq!(
+        r.headers().get("connection").and_then(|v| v.to_str().ok()),
+        Some("close"),
+        "the unread body's connection is not reused"
+    );
     assert_error(r, 413, "payload_too_large").await;
 
     // Rate limit: 429 with Retry-After once the quota for one address is spent.
