@@ -1,7 +1,7 @@
 //! The respondent side: `GET /api/v1/forms/{slug}` (the form of an open-link wave) and
 //! `POST /api/v1/forms/{slug}/responses` (idempotent submission). No login, nothing identifying stored.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 use serap_shared::api::{PublicForm, Receipt, SubmitResponse, Unit};
 use serap_shared::error::ErrorBody;
 use warp::filters::BoxedFilter;
@@ -40,11 +40,7 @@ pub async fn get_form(
     accept_encoding: Option<String>,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    let wave = wave::Entity::find()
-        .filter(wave::Column::Slug.eq(slug.as_str()))
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("survei / survey".into()))?;
+    let wave = super::waves::by_slug(&state.db, &slug).await?;
     let units = super::units::all_units(&state.db).await?;
     let form = public_form(&state, &wave, units).await?;
     Ok(json_reply(&form, accept_encoding.as_deref()))

@@ -2,7 +2,7 @@
 //! status, set the reminder schedule, send reminders now. Scoped readers: response rates per unit.
 //! Respondents: the form behind `/s/<token>` and its submission (see `crate::invitations`).
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 use serap_shared::api::{
     CreateInvitations, InvitationForm, InvitationList, InvitationReport, Receipt, ReminderPolicy,
     RemindersQueued, ResponseRates, SubmitResponse,
@@ -16,7 +16,7 @@ use warp::{Filter, Reply};
 use super::{caller, json_body, json_reply, with_state};
 use crate::auth::Caller;
 use crate::endpoint;
-use crate::entities::{org_unit, person, wave};
+use crate::entities::{org_unit, person};
 use crate::error::{ApiError, respond};
 use crate::invitations;
 use crate::scope::Scope;
@@ -84,14 +84,6 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
 pub struct RatesQuery {
     /// A unit code: report that unit and its subtree only (403 outside the caller's scope).
     pub unit: Option<String>,
-}
-
-async fn wave_by_slug(state: &AppState, slug: &str) -> Result<wave::Model, ApiError> {
-    wave::Entity::find()
-        .filter(wave::Column::Slug.eq(slug))
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("survei / survey".into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "respondent",
@@ -165,7 +157,7 @@ pub async fn create_invitations(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let wave = wave_by_slug(&state, &slug).await?;
+    let wave = super::waves::by_slug(&state.db, &slug).await?;
     let report = invitations::invite(&state, &wave, &request, &actor).await?;
     Ok(warp::reply::json(&report).into_response())
 }
@@ -184,7 +176,7 @@ pub async fn list_invitations(
     state: AppState,
 ) -> Result<Response, ApiError> {
     caller.admin()?;
-    let wave = wave_by_slug(&state, &slug).await?;
+    let wave = super::waves::by_slug(&state.db, &slug).await?;
     let list = invitations::list(&state.db, &wave).await?;
     Ok(warp::reply::json(&list).into_response())
 }
@@ -206,7 +198,7 @@ pub async fn set_reminders(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let wave = wave_by_slug(&state, &slug).await?;
+    let wave = super::waves::by_slug(&state.db, &slug).await?;
     invitations::set_policy(&state, &wave, &policy, &actor).await?;
     Ok(warp::reply::json(&policy).into_response())
 }
@@ -225,7 +217,7 @@ pub async fn send_reminders(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let wave = wave_by_slug(&state, &slug).await?;
+    let wave = super::waves::by_slug(&state.db, &slug).await?;
     let queued = invitations::send_reminders(&state, crate::time::now(), Some(&wave)).await?;
     crate::auth::audit(
         &state.db,
@@ -256,7 +248,7 @@ pub async fn response_rates(
     if let Some(code) = &query.unit {
         scope = scope.narrow_to(&state.db, code).await?;
     }
-    let wave = wave_by_slug(&state, &slug).await?;
+    let wave = super::waves::by_slug(&state.db, &slug).await?;
     let units = invitations::response_rates(&state.db, &wave, &scope).await?;
     Ok(warp::reply::json(&ResponseRates { units }).into_response())
 }

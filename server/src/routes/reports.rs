@@ -3,7 +3,7 @@
 //! the counters only; live update notices by Server-Sent Events; and, for identified waves, the raw
 //! responses for admins (audited, streamed page by page).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ use serap_shared::i18n::Lang;
 use serap_shared::keywords::keyword_frequencies;
 use serap_shared::report::{
     CommentItem, CommentsReport, ReportFilter, ReportInput, ReportSettings, WaveReport,
-    build_report, counted_units, export_rows,
+    build_report_counting, export_rows,
 };
 use serap_shared::survey::Answers;
 use uuid::Uuid;
@@ -97,14 +97,6 @@ pub struct ReportQuery {
     pub lang: Option<String>,
 }
 
-async fn wave_by_slug(state: &AppState, slug: &str) -> Result<wave::Model, ApiError> {
-    wave::Entity::find()
-        .filter(wave::Column::Slug.eq(slug))
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("survei / survey".into()))
-}
-
 /// The report of `slug` for `caller`, filtered by `query`.
 async fn report_for(
     state: &AppState,
@@ -113,7 +105,7 @@ async fn report_for(
     query: &ReportQuery,
 ) -> Result<(wave::Model, WaveReport), ApiError> {
     let scope = Scope::of(caller, &state.db).await?;
-    let wave = wave_by_slug(state, slug).await?;
+    let wave = super::waves::by_slug(&state.db, slug).await?;
     let report = wave_report(state, &scope, &wave, query).await?;
     Ok((wave, report))
 }
@@ -171,8 +163,9 @@ pub async fn wave_report(
         filter: &filter,
         settings: &settings,
     };
-    let mut report = build_report(&input);
-    report.comments = Some(comments(state, wave, &input).await?);
+    let (mut report, counted) = build_report_counting(&input);
+    let respondents = report.overall.respondents.unwrap_or(0);
+    report.comments = Some(comments(state, wave, counted, respondents).await?);
     Ok(report)
 }
 
@@ -183,12 +176,12 @@ const COMMENTS_SHOWN: u64 = 100;
 async fn comments(
     state: &AppState,
     wave: &wave::Model,
-    input: &ReportInput<'_>,
+    units: BTreeSet<Uuid>,
+    respondents: u64,
 ) -> Result<CommentsReport, ApiError> {
     let threshold = [wave.min_comment_group_size, wave.min_group_size, 3]
         .into_iter()
         .fold(0, Ord::max) as u32;
-    let (units, respondents) = counted_units(input);
     let hidden = CommentsReport {
         threshold,
         shown: false,
@@ -407,7 +400,7 @@ pub async fn raw_responses(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let wave = wave_by_slug(&state, &slug).await?;
+    let wave = super::waves::by_slug(&state.db, &slug).await?;
     if anonymity_of(&wave) != Anonymity::Identified {
         return Err(ApiError::Forbidden);
     }
@@ -573,7 +566,7 @@ fn csv_line(fields: &[String], bom: bool) -> Vec<u8> {
         (status = 404, description = "No such wave", body = ErrorBody)))]
 pub async fn live(slug: String, caller: Caller, state: AppState) -> Result<Response, ApiError> {
     Scope::of(&caller, &state.db).await?;
-    let wave = wave_by_slug(&state, &slug).await?;
+    let wave = super::waves::by_slug(&state.db, &slug).await?;
     let wave_id = wave.id;
     let receiver = state.bus.subscribe();
     let updates = futures::stream::unfold(receiver, move |mut receiver| async move {

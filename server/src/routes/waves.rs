@@ -201,6 +201,19 @@ pub async fn create_wave(
     )
 }
 
+/// The wave with `slug`, or 404.
+pub async fn by_slug<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    slug: &str,
+) -> Result<wave::Model, ApiError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    wave::Entity::find()
+        .filter(wave::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("survei / survey".into()))
+}
+
 #[utoipa::path(get, path = "/api/v1/waves", tag = "waves", security(("admin_token" = [])),
     responses(
         (status = 200, description = "Every wave, newest first (for admins and every report role)", body = [Wave]),

@@ -139,25 +139,25 @@ fn view<'a>(input: &'a ReportInput, tree: &'a Tree<'a>) -> View<'a> {
     }
 }
 
-/// The units whose responses the report's overall figures count (the members of its atoms, small units
-/// merged into them included) and how many respondents that is: what free-text comments may be drawn
-/// from, when the respondents reach the comment threshold.
-pub fn counted_units(input: &ReportInput) -> (BTreeSet<Uuid>, u64) {
-    let tree = Tree::new(input.units);
-    let current = atoms(&tree, input.counters, i64::from(input.settings.k.max(3)));
-    let view = view(input, &tree);
-    let group = view.group(&current, &view.units);
-    let members = view
-        .units
+/// The units whose responses the report's overall figures count: the members of its atoms, small units
+/// merged into them included.
+fn counted_units(view: &View, atoms: &protect::Atoms) -> BTreeSet<Uuid> {
+    view.units
         .iter()
-        .filter_map(|u| current.atoms.get(u))
+        .filter_map(|u| atoms.atoms.get(u))
         .filter(|atom| atom.members.iter().all(|m| view.in_scope(*m)))
         .flat_map(|atom| atom.members.iter().copied())
-        .collect();
-    (members, group.respondents.max(0) as u64)
+        .collect()
 }
 
 pub fn build_report(input: &ReportInput) -> WaveReport {
+    build_report_counting(input).0
+}
+
+/// [`build_report`], and the units whose responses its overall figures count (small units merged into
+/// them included): what free-text comments may be drawn from, when `overall.respondents` reaches the
+/// comment threshold.
+pub fn build_report_counting(input: &ReportInput) -> (WaveReport, BTreeSet<Uuid>) {
     let k = input.settings.k.max(3);
     let legacy = input.settings.skm_legacy_weights;
     let def = input.definition;
@@ -216,7 +216,8 @@ pub fn build_report(input: &ReportInput) -> WaveReport {
         let before = report_of(&view.group(&previous, &view.units));
         changes(&before, &overall)
     });
-    WaveReport {
+    let counted = counted_units(&view, &current);
+    let report = WaveReport {
         k,
         skm_legacy_weights: legacy,
         filter: AppliedFilter {
@@ -230,7 +231,8 @@ pub fn build_report(input: &ReportInput) -> WaveReport {
         heatmap,
         changes,
         comments: None,
-    }
+    };
+    (report, counted)
 }
 
 fn unit_ref(tree: &Tree, id: Uuid) -> Option<UnitRef> {

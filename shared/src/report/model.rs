@@ -86,7 +86,7 @@ pub struct WaveReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<IndicatorChange>>,
     /// Free-text comments of the group (not computed from counters: the server adds them from the comments
-    /// the counter folder copied out of responses, see [`super::counted_units`]).
+    /// the counter folder copied out of responses, see [`super::build_report_counting`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<CommentsReport>,
 }
