@@ -73,6 +73,29 @@ ensure_test_tools() {
     say "installing aiosmtpd (the SMTP server the tests send to)"
     quietly python3 -m pip install --quiet --disable-pip-version-check aiosmtpd
   fi
+  ensure_fault_test_tools
+}
+
+# The fault tests (tests/it/faults.rs) stop and start a redis-server and a PostgreSQL cluster of their own,
+# never the shared ones: they need the server binaries, and, as root, the postgres account (initdb refuses
+# root).
+ensure_fault_test_tools() {
+  if ! command -v "${SERAP_TEST_REDIS_SERVER:-redis-server}" >/dev/null; then
+    say "redis-server is not installed (apt-get install redis-server): the fault tests start their own"
+    return 1
+  fi
+  local pg_bin="${SERAP_TEST_PG_BIN:-}"
+  if [ -z "$pg_bin" ]; then
+    pg_bin="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)"
+  fi
+  if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ] || [ ! -x "$pg_bin/pg_ctl" ]; then
+    say "PostgreSQL server binaries (initdb, pg_ctl) are missing (apt-get install postgresql, or set SERAP_TEST_PG_BIN): the fault tests start their own cluster"
+    return 1
+  fi
+  if [ "$(id -u)" = 0 ] && { ! id postgres >/dev/null 2>&1 || ! command -v runuser >/dev/null; }; then
+    say "running as root, the fault tests start PostgreSQL as the postgres account with runuser: one of them is missing"
+    return 1
+  fi
 }
 
 # Reachable on 127.0.0.1:<port>?

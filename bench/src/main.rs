@@ -4,6 +4,7 @@
 
 mod digest;
 mod ingest;
+mod load;
 mod page_weight;
 mod report;
 
@@ -113,11 +114,14 @@ async fn main() -> anyhow::Result<()> {
         Some("ingest") => ingest::run(&args).await?,
         Some("report") => report::run(&args).await?,
         Some("digest") => digest::run(&args).await?,
+        Some("load") => load::run(&args).await?,
         Some(other) => {
-            bail!("unknown benchmark {other:?}; available: page-weight, ingest, report, digest")
+            bail!(
+                "unknown benchmark {other:?}; available: page-weight, ingest, report, digest, load"
+            )
         }
         None => bail!(
-            "usage: serap-bench <page-weight [--url URL] | ingest [--sqlite-only] | report [--sqlite-only] | digest>"
+            "usage: serap-bench <page-weight [--url URL] | ingest [--sqlite-only] | report [--sqlite-only] | digest | load --urls URL,URL.. or --instances 1,2,3>"
         ),
     };
     println!("{figures}");

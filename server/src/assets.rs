@@ -41,8 +41,12 @@ impl Assets {
     pub fn load(dir: &Path) -> anyhow::Result<Arc<Assets>> {
         static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Assets>>>> = OnceLock::new();
         let key = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        let cache = CACHE.get_or_init(Default::default);
-        if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        // Held while loading: servers starting together in one process compress the client once.
+        let mut cache = CACHE
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = cache.get(&key) {
             return Ok(found.clone());
         }
         let mut assets = Assets::default();
@@ -52,10 +56,7 @@ impl Assets {
             tracing::warn!(dir = %dir.display(), "web client not built: pages are unavailable");
         }
         let assets = Arc::new(assets);
-        cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, assets.clone());
+        cache.insert(key, assets.clone());
         Ok(assets)
     }
 

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {message}")]
@@ -40,6 +41,12 @@ pub struct Settings {
     pub dist_dir: PathBuf,
     /// `SERAP_MAX_BODY_BYTES`, default 262144: larger request bodies get 413.
     pub max_body_bytes: u64,
+    /// `SERAP_HEADER_TIMEOUT_SECS`, default 20: time a client has to send a request's headers (also how
+    /// long an idle kept-alive connection stays open).
+    pub header_timeout: Duration,
+    /// `SERAP_BODY_TIMEOUT_SECS`, default 60: time a client has to send a request's body after its headers;
+    /// slower bodies get 408.
+    pub body_timeout: Duration,
     /// `SERAP_DEMO_DATA`: `auto` (default: seed on SQLite when there are no units), `on` or `off`.
     pub demo_data: DemoData,
     /// `SERAP_ADMIN_TOKEN`: bearer token for admin endpoints; when unset one is generated into
@@ -107,6 +114,8 @@ impl Settings {
                 get("SERAP_DIST_DIR").unwrap_or_else(|| "web-client/dist".into()),
             ),
             max_body_bytes: parse(&get, "SERAP_MAX_BODY_BYTES", "262144")?,
+            header_timeout: seconds(&get, "SERAP_HEADER_TIMEOUT_SECS", "20")?,
+            body_timeout: seconds(&get, "SERAP_BODY_TIMEOUT_SECS", "60")?,
             admin_token: get("SERAP_ADMIN_TOKEN"),
             secret: get("SERAP_SECRET"),
             demo_data: match get("SERAP_DEMO_DATA").as_deref().unwrap_or("auto") {
@@ -134,6 +143,21 @@ impl Settings {
             DemoData::On => true,
             DemoData::Off => false,
         }
+    }
+}
+
+/// A positive number of seconds.
+fn seconds(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+) -> Result<Duration, ConfigError> {
+    match parse::<u64>(get, var, default)? {
+        0 => Err(ConfigError {
+            var,
+            message: "must be at least 1 (seconds)".into(),
+        }),
+        secs => Ok(Duration::from_secs(secs)),
     }
 }
 

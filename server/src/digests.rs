@@ -331,7 +331,7 @@ struct Pass {
 }
 
 struct WaveFigures {
-    report: WaveReport,
+    report: Arc<WaveReport>,
     rates: Vec<UnitResponseRate>,
 }
 

@@ -31,6 +31,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The body did not arrive before the request's `http::BodyDeadline`.
+    #[error("request body too slow")]
+    RequestTimeout,
     #[error("validation failed")]
     Unprocessable {
         message: String,
@@ -45,28 +48,104 @@ pub enum ApiError {
     TooManyRequests { retry_after: Duration },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// The database cannot be reached (down, restarting, every connection busy past the acquire timeout).
+    /// A 503 with `Retry-After`: the request did nothing, and the same request may be sent again (a
+    /// submission with its same `submission_id`).
+    #[error("database unavailable")]
+    DatabaseUnavailable,
     #[error("internal error: {0:#}")]
     Internal(Arc<anyhow::Error>),
 }
 
 impl warp::reject::Reject for ApiError {}
 
+/// Seconds a client should wait before retrying while the database is unreachable.
+const DATABASE_RETRY_AFTER: &str = "2";
+
 impl From<anyhow::Error> for ApiError {
     fn from(err: anyhow::Error) -> Self {
+        // A database outage keeps its 503 when it reaches a handler wrapped in context.
+        if let Some(db) = err.chain().find_map(|e| e.downcast_ref::<sea_orm::DbErr>())
+            && is_database_unavailable(db)
+        {
+            tracing::error!(error = format!("{err:#}"), "database unavailable");
+            return ApiError::DatabaseUnavailable;
+        }
+        if err
+            .chain()
+            .filter_map(|e| e.downcast_ref::<sea_orm::DbErr>())
+            .any(is_unstorable_text)
+        {
+            return unstorable_text();
+        }
         ApiError::Internal(Arc::new(err))
     }
 }
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        use sea_orm::DbErr;
-        match err {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
-                tracing::error!(error = %err, "database unavailable");
-                ApiError::Unavailable("database".into())
-            }
-            other => anyhow::Error::new(other).into(),
+        if is_database_unavailable(&err) {
+            tracing::error!(error = %err, "database unavailable");
+            return ApiError::DatabaseUnavailable;
         }
+        if is_unstorable_text(&err) {
+            return unstorable_text();
+        }
+        ApiError::Internal(Arc::new(anyhow::Error::new(err)))
+    }
+}
+
+fn unstorable_text() -> ApiError {
+    ApiError::validation(vec![FieldError::new(
+        "$",
+        "teks tidak boleh berisi karakter NUL (\\u0000) / text must not contain the NUL character",
+    )])
+}
+
+/// Whether PostgreSQL refused text it cannot store: the NUL character, in a text value (SQLSTATE 22021) or
+/// in JSON (22P05). It comes from the client (a JSON string, a query parameter, a CSV cell), so it is the
+/// client's error; SQLite stores such text as given.
+fn is_unstorable_text(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                sea_orm::sqlx::Error::Database(db) => db
+                    .code()
+                    .is_some_and(|code| matches!(code.as_ref(), "22021" | "22P05")),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Whether `err` says the database could not be reached or dropped the connection, rather than refused
+/// the statement: no connection within the acquire timeout, the pool closed, a broken socket, or
+/// PostgreSQL shutting down or starting (SQLSTATE class 08, 57P01-57P03).
+pub fn is_database_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            sqlx_unavailable(e)
+        }
+        _ => false,
+    }
+}
+
+fn sqlx_unavailable(err: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match err {
+        Error::Io(_)
+        | Error::Tls(_)
+        | Error::PoolTimedOut
+        | Error::PoolClosed
+        | Error::WorkerCrashed => true,
+        Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
     }
 }
 
@@ -103,11 +182,14 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Closed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Gone { .. } => StatusCode::GONE,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::DatabaseUnavailable => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -121,11 +203,13 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Conflict(_) => "conflict",
             ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::RequestTimeout => "request_timeout",
             ApiError::Unprocessable { .. } => "validation_failed",
             ApiError::Closed(_) => "wave_closed",
             ApiError::Gone { code, .. } => code,
             ApiError::TooManyRequests { .. } => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::DatabaseUnavailable => "database_unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -147,6 +231,10 @@ impl ApiError {
             ApiError::PayloadTooLarge => {
                 "Isi permintaan terlalu besar / Request body too large".into()
             }
+            ApiError::RequestTimeout => {
+                "Isi permintaan terlalu lambat diterima, kirim ulang / Request body too slow, send it again"
+                    .into()
+            }
             ApiError::Closed(what) | ApiError::Gone { message: what, .. } => what.clone(),
             ApiError::TooManyRequests { retry_after } => format!(
                 "Terlalu banyak permintaan, coba lagi dalam {} detik / Too many requests, retry in {} s",
@@ -156,6 +244,11 @@ impl ApiError {
             ApiError::Unavailable(what) => format!(
                 "Layanan sementara tidak tersedia, coba lagi / Service temporarily unavailable ({what})"
             ),
+            ApiError::DatabaseUnavailable => {
+                "Basis data sementara tidak dapat dihubungi, coba lagi sebentar lagi / \
+                 The database is temporarily unreachable, try again shortly"
+                    .into()
+            }
             ApiError::Internal(_) => "Terjadi kesalahan di server / Internal server error".into(),
         }
     }
@@ -189,7 +282,12 @@ impl ApiError {
                 response.headers_mut().insert(RETRY_AFTER, value);
             }
         }
-        if let ApiError::PayloadTooLarge = &self {
+        if let ApiError::DatabaseUnavailable = &self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static(DATABASE_RETRY_AFTER));
+        }
+        if let ApiError::PayloadTooLarge | ApiError::RequestTimeout = &self {
             // The body was not read: the connection cannot carry another request, and a client must not
             // reuse it from its pool.
             response.headers_mut().insert(
@@ -246,4 +344,59 @@ pub async fn handle_rejection(rejection: Rejection) -> Result<Response, Infallib
         anyhow::anyhow!("unhandled rejection: {rejection:?}").into()
     };
     Ok(error.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use anyhow::Context;
+    use sea_orm::sqlx;
+    use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
+
+    use super::*;
+
+    fn exec(err: sqlx::Error) -> DbErr {
+        DbErr::Exec(RuntimeErr::SqlxError(Arc::new(err)))
+    }
+
+    #[test]
+    fn an_unreachable_database_is_a_503_with_its_own_code() {
+        let broken = || std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        for err in [
+            DbErr::ConnectionAcquire(ConnAcquireErr::Timeout),
+            DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
+            DbErr::Conn(RuntimeErr::Internal("refused".into())),
+            exec(sqlx::Error::Io(broken())),
+            DbErr::Query(RuntimeErr::SqlxError(Arc::new(sqlx::Error::PoolTimedOut))),
+            exec(sqlx::Error::PoolClosed),
+        ] {
+            let api = ApiError::from(err.clone());
+            assert!(matches!(api, ApiError::DatabaseUnavailable), "{err}");
+            assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(api.code(), "database_unavailable");
+            let response = api.into_response();
+            assert_eq!(response.headers()[RETRY_AFTER], DATABASE_RETRY_AFTER);
+            // Wrapped in context on its way to a handler, it is still a 503.
+            let wrapped = Err::<(), _>(err).context("loading the wave").unwrap_err();
+            assert!(matches!(
+                ApiError::from(wrapped),
+                ApiError::DatabaseUnavailable
+            ));
+        }
+    }
+
+    #[test]
+    fn other_database_errors_stay_internal() {
+        for err in [
+            DbErr::RecordNotFound("wave".into()),
+            DbErr::Custom("bug".into()),
+            exec(sqlx::Error::RowNotFound),
+            exec(sqlx::Error::Protocol("unexpected message".into())),
+        ] {
+            let api = ApiError::from(err.clone());
+            assert!(matches!(api, ApiError::Internal(_)), "{err}");
+            assert_eq!(api.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        }
+    }
 }

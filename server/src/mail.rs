@@ -7,6 +7,7 @@ use anyhow::Context;
 use async_trait::async_trait;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 /// A message ready to send: plain text and HTML alternatives of the same content.
@@ -56,6 +57,9 @@ pub trait Mailer: Send + Sync {
     fn kind(&self) -> &'static str;
 }
 
+/// SMTP connections kept open per instance: one per concurrent send of the outbox dispatcher.
+pub const SMTP_CONNECTIONS: u32 = crate::outbox::CONCURRENT_SENDS as u32;
+
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
@@ -66,6 +70,7 @@ impl SmtpMailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .context("SERAP_SMTP_URL")?
             .timeout(Some(std::time::Duration::from_secs(20)))
+            .pool_config(PoolConfig::new().max_size(SMTP_CONNECTIONS))
             .build();
         Ok(SmtpMailer { transport, from })
     }

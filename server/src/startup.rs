@@ -102,6 +102,7 @@ impl Application {
             versions: Default::default(),
             waves: Default::default(),
             counters: Default::default(),
+            reports: Default::default(),
             admin_token: admin_token.into(),
         };
         Ok(Application {
@@ -162,12 +163,9 @@ impl Application {
         let folding = tokio::spawn(folder.run(stop_rx.clone()));
 
         let mut stopping = stop_rx.clone();
-        let server = warp::serve(crate::routes::app(self.state.clone()))
-            .incoming(self.listener)
-            .graceful(async move {
-                let _ = stopping.wait_for(|stop| *stop).await;
-            })
-            .run();
+        let server = crate::http::serve(self.listener, self.state.clone(), async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        });
         let mut drained = stop_rx;
         tokio::pin!(server);
         tokio::select! {

@@ -35,6 +35,8 @@ pub struct AppState {
     pub waves: WaveCache,
     /// Counter totals per wave until they change (reports).
     pub counters: crate::counters::CounterCache,
+    /// Built reports until their counters change (`report_cache`).
+    pub reports: crate::report_cache::ReportCache,
     /// Bearer token that grants admin rights on admin endpoints.
     pub admin_token: Arc<str>,
 }

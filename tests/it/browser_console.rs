@@ -23,7 +23,7 @@ const EMAIL: &str = "admin.konsol@serangkota.go.id";
 const PASSWORD: &str = "kata-sandi-konsol-1";
 
 /// Both bundles are built (the test command builds them first; under CI a missing one fails).
-fn console_built() -> bool {
+pub(crate) fn console_built() -> bool {
     if !client_built() {
         return false;
     }
@@ -41,14 +41,14 @@ fn console_built() -> bool {
     built
 }
 
-async fn element(b: &Client, css: &str) -> fantoccini::elements::Element {
+pub(crate) async fn element(b: &Client, css: &str) -> fantoccini::elements::Element {
     eventually(Duration::from_secs(20), css, || async {
         b.find(Locator::Css(css)).await.ok()
     })
     .await
 }
 
-async fn no_horizontal_scroll(b: &Client, what: &str) {
+pub(crate) async fn no_horizontal_scroll(b: &Client, what: &str) {
     let overflow = b
         .execute(
             "return document.documentElement.scrollWidth > window.innerWidth",
@@ -59,7 +59,7 @@ async fn no_horizontal_scroll(b: &Client, what: &str) {
     assert_eq!(overflow, false, "{what}: no horizontal scrolling at 412 px");
 }
 
-async fn admin_account(app: &TestApp) {
+pub(crate) async fn admin_account(app: &TestApp) {
     create_account(
         &app.state.db,
         &EmailAddress::parse(EMAIL).unwrap(),
@@ -72,7 +72,7 @@ async fn admin_account(app: &TestApp) {
 }
 
 /// Signs the admin in through the login page.
-async fn sign_in(browser: &Browser, app: &TestApp) {
+pub(crate) async fn sign_in(browser: &Browser, app: &TestApp) {
     let b = &browser.client;
     b.goto(&app.url("/console/login")).await.unwrap();
     element(b, "#login-email")

@@ -360,3 +360,41 @@ async fn next_chunk(r: &mut reqwest::Response) -> String {
         .expect("the stream stays open");
     String::from_utf8_lossy(&chunk).into_owned()
 }
+
+/// Counters that change without a `WaveUpdated` event (an event lost while Redis reconnected, say) still
+/// reach reports: the cache's background check sees the wave's response total move.
+#[tokio::test]
+async fn counters_changed_without_an_event_reach_reports() {
+    use serap_server::counters::add_to_counters;
+    use serap_shared::survey::{Contribution, RESPONSES_KEY};
+
+    let app = TestConfig::new(Db::Sqlite).demo().spawn().await;
+    let skm = form(&app, "skm-2026").await;
+    let before = report(&app, "", None).await;
+    assert_eq!(before["overall"]["respondents"], 0, "{before}");
+
+    let contribution = Contribution {
+        key: RESPONSES_KEY.into(),
+        bucket: "all".into(),
+        count: 7,
+        sum: 0.0,
+    };
+    add_to_counters(
+        &app.state.db,
+        skm.wave_id,
+        unit_id(&skm, "DINKES"),
+        0,
+        &[contribution],
+    )
+    .await
+    .unwrap();
+    eventually(
+        Duration::from_secs(20),
+        "the report counts the new responses",
+        || async {
+            let now = report(&app, "", None).await;
+            (now["overall"]["respondents"] == 7).then_some(())
+        },
+    )
+    .await;
+}

@@ -52,7 +52,7 @@ pub const RESET_VALID: Duration = Duration::from_secs(3600);
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let login = endpoint!(post, "api" / "v1" / "auth" / "login")
-        .and(warp::addr::remote())
+        .and(super::client_addr())
         .and(json_body::<LoginRequest>(state.settings.max_body_bytes))
         .and(with_state(state.clone()))
         .then(login)
@@ -72,7 +72,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .then(audit_log)
         .map(respond);
     let reset = endpoint!(post, "api" / "v1" / "auth" / "password-reset")
-        .and(warp::addr::remote())
+        .and(super::client_addr())
         .and(json_body::<PasswordResetRequest>(
             state.settings.max_body_bytes,
         ))
@@ -178,6 +178,7 @@ pub async fn login(
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
+    security(("session_cookie" = [], "csrf_token" = [])),
     responses(
         (status = 200, description = "Signed out; the cookie is cleared", body = Me),
         (status = 401, description = "Not signed in", body = ErrorBody),
@@ -193,6 +194,7 @@ pub async fn logout(caller: Caller, state: AppState) -> Result<Response, ApiErro
 }
 
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth",
+    security(("session_cookie" = [])),
     responses(
         (status = 200, description = "The signed-in account and its CSRF token", body = Me),
         (status = 401, description = "Not signed in", body = ErrorBody)))]

@@ -76,8 +76,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .and(with_state(state.clone()))
         .then(manage_page);
     let manage_post = endpoint!(post, "d" / String / String)
-        .and(warp::body::content_length_limit(FORM_LIMIT))
-        .and(warp::body::bytes())
+        .and(super::body_bytes(FORM_LIMIT))
         .and(with_state(state))
         .then(manage_submit);
     create
@@ -275,7 +274,11 @@ fn not_found_page() -> Response {
         (status = 200, description = "HTML page for admins (session cookie or bearer token): the subject, the HTML part and the text part of the next digest", content_type = "text/html"),
         (status = 401, description = "Sign in required", content_type = "text/html"),
         (status = 403, description = "Admins only", content_type = "text/html"),
-        (status = 404, description = "No such subscription", content_type = "text/html")))]
+        (status = 404, description = "No such subscription", content_type = "text/html"),
+        (status = 409, description = "The leader's account may no longer read reports", content_type = "text/html"),
+        (status = 500, description = "Internal error (details are logged)", content_type = "text/html"),
+        (status = 503, description = "The database (an HTML page) or the session store (the error body) is unavailable",
+            content((ErrorBody = "application/json"), ("text/html")))))]
 pub async fn preview_page(id: String, caller: Caller, state: AppState) -> Response {
     let result = async {
         caller.admin()?;
@@ -389,7 +392,9 @@ fn manage_body(
         ("signature" = String, Path, description = "HMAC-SHA256 of the id with the server secret, from the digest")),
     responses(
         (status = 200, description = "HTML form (Indonesian, English below) to change cadence or unsubscribe, no sign-in", content_type = "text/html"),
-        (status = 404, description = "Unknown subscription or bad signature", content_type = "text/html")))]
+        (status = 404, description = "Unknown subscription or bad signature", content_type = "text/html"),
+        (status = 500, description = "Internal error (details are logged)", content_type = "text/html"),
+        (status = 503, description = "The database is unavailable", content_type = "text/html")))]
 pub async fn manage_page(id: String, signature: String, state: AppState) -> Response {
     match signed(&state, &id, &signature).await {
         Ok(Some(sub)) => page(
@@ -447,7 +452,9 @@ fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
     responses(
         (status = 200, description = "Saved; the manage page again, with a notice", content_type = "text/html"),
         (status = 404, description = "Unknown subscription or bad signature", content_type = "text/html"),
-        (status = 413, description = "Body too large", body = ErrorBody)))]
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 500, description = "Internal error (details are logged)", content_type = "text/html"),
+        (status = 503, description = "The database is unavailable", content_type = "text/html")))]
 pub async fn manage_submit(
     id: String,
     signature: String,

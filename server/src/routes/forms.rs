@@ -34,6 +34,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     params(("slug" = String, Path, description = "The wave's open-link slug")),
     responses(
         (status = 200, description = "The form, its wave and the units to pick from", body = PublicForm),
+        (status = 400, description = "An Accept-Encoding header that is not visible ASCII", body = ErrorBody),
         (status = 404, description = "No such wave", body = ErrorBody)))]
 pub async fn get_form(
     slug: String,

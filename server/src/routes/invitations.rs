@@ -90,6 +90,7 @@ pub struct RatesQuery {
     params(("token" = String, Path, description = "The token of a personal invitation link `/s/<token>`")),
     responses(
         (status = 200, description = "The personal form; the unit is the invited person's", body = InvitationForm),
+        (status = 400, description = "An Accept-Encoding header that is not visible ASCII", body = ErrorBody),
         (status = 404, description = "Unknown link", body = ErrorBody),
         (status = 410, description = "The link was used (`invitation_used`) or expired (`invitation_expired`)", body = ErrorBody)))]
 pub async fn get_invitation_form(

@@ -5,11 +5,12 @@
 use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use futures::StreamExt;
 use serap_shared::error::FieldError;
 use serde::de::DeserializeOwned;
-use warp::http::header::{HeaderMap, HeaderName, HeaderValue};
+use warp::http::header::{HeaderName, HeaderValue};
 use warp::{Filter, Rejection};
 
 use crate::error::{ApiError, handle_rejection};
@@ -124,23 +125,46 @@ pub fn app(
         .unify()
         .recover(handle_rejection)
         .unify()
-        .with(warp::reply::with::headers(security_headers()))
+        .map(with_security_headers)
         .with(log)
 }
 
-fn security_headers() -> HeaderMap {
-    let mut headers = HeaderMap::new();
+/// The policy of every response that is not an HTML page with its own (the client's documents allow
+/// their scripts and the wasm module; server-rendered pages their inline styles): nothing may load, and
+/// nothing may frame it.
+const DEFAULT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// Security headers on every response, errors included.
+fn with_security_headers(reply: impl warp::Reply) -> warp::reply::Response {
+    let mut response = reply.into_response();
+    let not_modified = response.status() == warp::http::StatusCode::NOT_MODIFIED;
+    let headers = response.headers_mut();
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "same-origin"),
         ("x-frame-options", "DENY"),
+        ("cross-origin-opener-policy", "same-origin"),
     ] {
         headers.insert(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
         );
     }
-    headers
+    // A 304 updates the headers of the cached response: it must not replace a page's own policy.
+    if !not_modified {
+        headers
+            .entry(HeaderName::from_static("content-security-policy"))
+            .or_insert(HeaderValue::from_static(DEFAULT_CSP));
+    }
+    response
+}
+
+/// The client's address (`http::serve` sets it on every request).
+pub fn client_addr()
+-> impl Filter<Extract = (Option<std::net::SocketAddr>,), Error = Infallible> + Clone {
+    warp::ext::optional::<crate::http::ClientAddr>()
+        .map(|addr: Option<crate::http::ClientAddr>| addr.map(|crate::http::ClientAddr(addr)| addr))
 }
 
 /// Passes the state to a handler.
@@ -157,26 +181,62 @@ pub fn json_body<T: DeserializeOwned + Send>(
     limit: u64,
 ) -> impl Filter<Extract = (T,), Error = Rejection> + Clone {
     warp::header::optional::<u64>("content-length")
+        .and(body_deadline())
         .and(warp::body::stream())
-        .and_then(move |length: Option<u64>, body| async move {
+        .and_then(move |length: Option<u64>, deadline, body| async move {
             if length.is_some_and(|n| n > limit) {
                 return Err(warp::reject::custom(ApiError::PayloadTooLarge));
             }
-            let bytes = read_capped(body, limit)
+            let bytes = read_capped(body, limit, deadline)
                 .await
                 .map_err(warp::reject::custom)?;
             parse_json(&bytes).map_err(warp::reject::custom)
         })
 }
 
-async fn read_capped<S, B>(body: S, limit: u64) -> Result<Vec<u8>, ApiError>
+/// A raw body (a CSV upload) of at most `limit` bytes, read as `json_body` reads: 413 when larger, 408 when
+/// slower than `Settings::body_timeout`.
+pub fn body_bytes(limit: u64) -> impl Filter<Extract = (bytes::Bytes,), Error = Rejection> + Clone {
+    warp::header::optional::<u64>("content-length")
+        .and(body_deadline())
+        .and(warp::body::stream())
+        .and_then(move |length: Option<u64>, deadline, body| async move {
+            if length.is_some_and(|n| n > limit) {
+                return Err(warp::reject::custom(ApiError::PayloadTooLarge));
+            }
+            read_capped(body, limit, deadline)
+                .await
+                .map(bytes::Bytes::from)
+                .map_err(warp::reject::custom)
+        })
+}
+
+/// When the body must have arrived: the request's `BodyDeadline` (set by `http::serve`), else a minute
+/// from now (requests that did not come through it, e.g. `warp::test`).
+fn body_deadline() -> impl Filter<Extract = (tokio::time::Instant,), Error = Infallible> + Clone {
+    warp::ext::optional::<crate::http::BodyDeadline>().map(
+        |deadline: Option<crate::http::BodyDeadline>| match deadline {
+            Some(crate::http::BodyDeadline(at)) => at,
+            None => tokio::time::Instant::now() + Duration::from_secs(60),
+        },
+    )
+}
+
+async fn read_capped<S, B>(
+    body: S,
+    limit: u64,
+    deadline: tokio::time::Instant,
+) -> Result<Vec<u8>, ApiError>
 where
     S: futures::Stream<Item = Result<B, warp::Error>>,
     B: warp::Buf,
 {
     let mut body = std::pin::pin!(body);
     let mut out = Vec::new();
-    while let Some(chunk) = body.next().await {
+    while let Some(chunk) = tokio::time::timeout_at(deadline, body.next())
+        .await
+        .map_err(|_| ApiError::RequestTimeout)?
+    {
         let mut chunk = chunk.map_err(|e| ApiError::BadRequest {
             message: format!("Isi permintaan terputus / Request body interrupted: {e}"),
             fields: vec![FieldError::new("$", "incomplete body")],
@@ -280,9 +340,9 @@ pub fn caller(
     state: AppState,
 ) -> impl Filter<Extract = (crate::auth::Caller,), Error = Rejection> + Clone {
     warp::method()
-        .and(warp::header::optional::<String>("authorization"))
-        .and(warp::header::optional::<String>("cookie"))
-        .and(warp::header::optional::<String>("x-csrf-token"))
+        .and(credential_header("authorization"))
+        .and(credential_header("cookie"))
+        .and(credential_header("x-csrf-token"))
         .and(with_state(state))
         .and_then(
             |method: warp::http::Method,
@@ -301,6 +361,20 @@ pub fn caller(
                 .map_err(warp::reject::custom)
             },
         )
+}
+
+/// An optional credential header. A value that is not visible ASCII is a 400 naming the header, as an
+/// `ApiError`, so that it is what the client hears even when a route with another method shares the path
+/// (warp's own `InvalidHeader` would lose to that route's 405).
+fn credential_header(
+    name: &'static str,
+) -> impl Filter<Extract = (Option<String>,), Error = Rejection> + Clone {
+    warp::header::optional::<String>(name).or_else(move |_| async move {
+        Err::<(Option<String>,), _>(warp::reject::custom(ApiError::BadRequest {
+            message: format!("Header tidak valid / Invalid header: {name}"),
+            fields: vec![],
+        }))
+    })
 }
 
 #[cfg(test)]

@@ -35,10 +35,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let import = endpoint!(post, "api" / "v1" / "people" / "import")
         .and(caller(state.clone()))
         .and(warp::query::<ImportQuery>())
-        .and(warp::body::content_length_limit(
-            state.settings.max_body_bytes * 40,
-        ))
-        .and(warp::body::bytes())
+        .and(super::body_bytes(state.settings.max_body_bytes * 40))
         .and(with_state(state))
         .then(import_people)
         .map(respond);
@@ -113,51 +110,37 @@ fn job_level(raw: &str) -> Option<JobLevel> {
 }
 
 /// A valid roster row.
-struct Row {
-    nip: Nip,
-    name: String,
-    email: Option<String>,
-    unit_id: Uuid,
-    job_level: JobLevel,
-    employment_type: &'static str,
-    golongan: Option<String>,
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Row {
+    pub nip: Nip,
+    pub name: String,
+    pub email: Option<String>,
+    pub unit_id: Uuid,
+    pub job_level: JobLevel,
+    pub employment_type: &'static str,
+    pub golongan: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/people/import", tag = "people",
-    params(ImportQuery),
-    request_body(content = String, content_type = "text/csv",
-        description = "CSV (`,` or `;`, UTF-8 with or without BOM) with columns nip (or ni_pppk), nama/name, unit (unit code), jabatan/job_level, email, and optionally jenis_pegawai (PNS/PPPK), golongan"),
-    security(("admin_token" = [])),
-    responses(
-        (status = 200, description = "What was (or, in a dry run, would be) done per row; nothing is written when any row is rejected", body = ImportReport),
-        (status = 401, description = "Admin token required", body = ErrorBody),
-        (status = 413, description = "File too large", body = ErrorBody),
-        (status = 422, description = "Unreadable CSV or missing columns", body = ErrorBody)))]
-pub async fn import_people(
-    caller: Caller,
-    query: ImportQuery,
-    body: bytes::Bytes,
-    state: AppState,
-) -> Result<Response, ApiError> {
-    let actor = caller.admin()?;
+/// A roster file checked row by row, before anything is compared with the database.
+#[derive(Debug)]
+pub(crate) struct Roster {
+    /// One per data row, in file order; `action` is still empty, and rejected rows carry their problems.
+    pub report: Vec<ImportRow>,
+    /// The rows without problems, with their line.
+    pub valid: Vec<(u32, Row)>,
+}
+
+/// Reads a roster CSV and checks every row (NIP, duplicate NIPs, name, email, unit code among `units`, job
+/// level, employment type against the NIP, golongan). Pure: the handler loads `units` and matches the valid
+/// rows with the people already stored. A file that cannot be read as a table (not UTF-8, no header, a
+/// required column missing) is an error; everything else is reported per row.
+pub(crate) fn parse_roster(body: &[u8], units: &HashMap<String, Uuid>) -> Result<Roster, ApiError> {
     let table = CsvTable::parse(
-        &body,
+        body,
         field_of,
         &["nip", "name", "email", "unit", "job_level"],
     )?;
-    let units: HashMap<String, Uuid> = org_unit::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.code, u.id))
-        .collect();
-    let existing: HashMap<String, person::Model> = person::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.nip.clone(), p))
-        .collect();
-    let mut report = new_report(query.dry_run);
+    let mut report = Vec::new();
     let mut valid: Vec<(u32, Row)> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
     for (line, record) in &table.rows {
@@ -165,9 +148,7 @@ pub async fn import_people(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                report
-                    .rows
-                    .push(reject(line, String::new(), vec![e.clone()]));
+                report.push(reject(line, String::new(), vec![e.clone()]));
                 continue;
             }
         };
@@ -234,7 +215,7 @@ pub async fn import_people(
         if golongan.as_ref().is_some_and(|g| g.chars().count() > 10) {
             problems.push("golongan: maks. 10 / max 10".into());
         }
-        report.rows.push(ImportRow {
+        report.push(ImportRow {
             line,
             key: name.clone(),
             action: String::new(),
@@ -257,6 +238,44 @@ pub async fn import_people(
             ));
         }
     }
+    Ok(Roster { report, valid })
+}
+
+#[utoipa::path(post, path = "/api/v1/people/import", tag = "people",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv",
+        description = "CSV (`,` or `;`, UTF-8 with or without BOM) with columns nip (or ni_pppk), nama/name, unit (unit code), jabatan/job_level, email, and optionally jenis_pegawai (PNS/PPPK), golongan"),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "What was (or, in a dry run, would be) done per row; nothing is written when any row is rejected", body = ImportReport),
+        (status = 401, description = "Admin token required", body = ErrorBody),
+        (status = 413, description = "File too large", body = ErrorBody),
+        (status = 422, description = "Unreadable CSV or missing columns", body = ErrorBody)))]
+pub async fn import_people(
+    caller: Caller,
+    query: ImportQuery,
+    body: bytes::Bytes,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let actor = caller.admin()?;
+    let units: HashMap<String, Uuid> = org_unit::Entity::find()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.id))
+        .collect();
+    let Roster {
+        report: rows,
+        valid,
+    } = parse_roster(&body, &units)?;
+    let existing: HashMap<String, person::Model> = person::Entity::find()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.nip.clone(), p))
+        .collect();
+    let mut report = new_report(query.dry_run);
+    report.rows = rows;
     for (line, row) in &valid {
         let action = match existing.get(row.nip.as_str()) {
             None => "create",

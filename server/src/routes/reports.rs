@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -21,6 +22,7 @@ use serap_shared::report::{
     build_report_counting, export_rows,
 };
 use serap_shared::survey::Answers;
+use tokio::time::Instant;
 use uuid::Uuid;
 use warp::filters::BoxedFilter;
 use warp::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -32,6 +34,7 @@ use crate::auth::Caller;
 use crate::endpoint;
 use crate::entities::{comment, invitation, invitation_response, org_unit, person, response, wave};
 use crate::error::{ApiError, respond};
+use crate::report_cache::{Cached, ReportInputs, ReportKey};
 use crate::scope::Scope;
 use crate::state::AppState;
 use crate::submission::anonymity_of;
@@ -103,7 +106,7 @@ async fn report_for(
     caller: &Caller,
     slug: &str,
     query: &ReportQuery,
-) -> Result<(wave::Model, WaveReport), ApiError> {
+) -> Result<(wave::Model, Arc<WaveReport>), ApiError> {
     let scope = Scope::of(caller, &state.db).await?;
     let wave = super::waves::by_slug(&state.db, slug).await?;
     let report = wave_report(state, &scope, &wave, query).await?;
@@ -111,13 +114,14 @@ async fn report_for(
 }
 
 /// The report of `wave` as `scope` may see it, filtered by `query`: the one path every report output
-/// (dashboard, exports, digests) takes.
+/// (dashboard, exports, digests) takes. Built reports are cached until the counters change
+/// (`crate::report_cache`).
 pub async fn wave_report(
     state: &AppState,
     scope: &Scope,
     wave: &wave::Model,
     query: &ReportQuery,
-) -> Result<WaveReport, ApiError> {
+) -> Result<Arc<WaveReport>, ApiError> {
     let mut filter = ReportFilter {
         unit: None,
         sector: query.sector.clone().filter(|s| !s.is_empty()),
@@ -133,40 +137,95 @@ pub async fn wave_report(
         }
         filter.unit = Some(unit.id);
     }
-    let definition = state
-        .versions
-        .get(&state.db, wave.survey_version_id)
-        .await?;
-    let units = super::units::all_units(&state.db).await?;
     let counters = state.counters.totals(&state.db, wave.id).await?;
-    let previous = previous_wave(state, wave).await?;
-    let previous_counters = match &previous {
+    let previous = match previous_wave(state, wave).await? {
         Some(p) => Some(state.counters.totals(&state.db, p.id).await?),
         None => None,
-    };
-    let headcount = headcount(state).await?;
-    let visible: Option<HashSet<Uuid>> = match scope {
-        Scope::All => None,
-        Scope::Units(units) => Some(units.clone()),
     };
     let settings = ReportSettings {
         k: Ord::max(wave.min_group_size, 3) as u32,
         skm_legacy_weights: query.skm_weights.as_deref() == Some("legacy"),
     };
-    let input = ReportInput {
-        definition: &definition,
-        units: &units,
-        counters: &counters,
-        previous: previous_counters.as_ref().map(|rows| rows.as_slice()),
-        headcount: &headcount,
-        scope: visible.as_ref(),
-        filter: &filter,
-        settings: &settings,
+    let key = ReportKey {
+        wave_id: wave.id,
+        scope: ReportKey::scope_of(scope),
+        unit: filter.unit,
+        sector: filter.sector.clone(),
+        k: settings.k,
+        comment_threshold: comment_threshold(wave),
+        skm_legacy_weights: settings.skm_legacy_weights,
     };
-    let (mut report, counted) = build_report_counting(&input);
+    let inputs = ReportInputs { counters, previous };
+    match state.reports.get(&key, &inputs) {
+        Cached::Fresh(report) => Ok(report),
+        Cached::Stale(report) => {
+            let (state, scope, wave) = (state.clone(), scope.clone(), wave.clone());
+            tokio::spawn(async move {
+                let started = Instant::now();
+                match build(&state, &scope, &wave, &filter, &settings, &inputs).await {
+                    Ok(report) => state.reports.store(key, inputs, started, Arc::new(report)),
+                    Err(err) => {
+                        tracing::warn!(error = ?err, "rebuilding a cached report failed");
+                        state.reports.rebuild_failed(&key);
+                    }
+                }
+            });
+            Ok(report)
+        }
+        Cached::Missing => {
+            let started = Instant::now();
+            let report = Arc::new(build(state, scope, wave, &filter, &settings, &inputs).await?);
+            state.reports.store(key, inputs, started, report.clone());
+            Ok(report)
+        }
+    }
+}
+
+/// Runs the engine on `inputs` and adds the comments the result may show.
+async fn build(
+    state: &AppState,
+    scope: &Scope,
+    wave: &wave::Model,
+    filter: &ReportFilter,
+    settings: &ReportSettings,
+    inputs: &ReportInputs,
+) -> Result<WaveReport, ApiError> {
+    let definition = state
+        .versions
+        .get(&state.db, wave.survey_version_id)
+        .await?;
+    let units = super::units::all_units(&state.db).await?;
+    let headcount = headcount(state).await?;
+    let visible: Option<HashSet<Uuid>> = match scope {
+        Scope::All => None,
+        Scope::Units(units) => Some(units.clone()),
+    };
+    // The engine is pure computation (milliseconds for a city): off the request workers.
+    let (filter, settings, inputs) = (filter.clone(), settings.clone(), inputs.clone());
+    let (mut report, counted) = tokio::task::spawn_blocking(move || {
+        build_report_counting(&ReportInput {
+            definition: &definition,
+            units: &units,
+            counters: &inputs.counters,
+            previous: inputs.previous.as_ref().map(|rows| rows.as_slice()),
+            headcount: &headcount,
+            scope: visible.as_ref(),
+            filter: &filter,
+            settings: &settings,
+        })
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("report engine: {e}"))?;
     let respondents = report.overall.respondents.unwrap_or(0);
     report.comments = Some(comments(state, wave, counted, respondents).await?);
     Ok(report)
+}
+
+/// Respondents a group needs before its comments are listed.
+fn comment_threshold(wave: &wave::Model) -> u32 {
+    [wave.min_comment_group_size, wave.min_group_size, 3]
+        .into_iter()
+        .fold(0, Ord::max) as u32
 }
 
 /// Comments shown at most, newest first.
@@ -179,9 +238,7 @@ async fn comments(
     units: BTreeSet<Uuid>,
     respondents: u64,
 ) -> Result<CommentsReport, ApiError> {
-    let threshold = [wave.min_comment_group_size, wave.min_group_size, 3]
-        .into_iter()
-        .fold(0, Ord::max) as u32;
+    let threshold = comment_threshold(wave);
     let hidden = CommentsReport {
         threshold,
         shown: false,
@@ -560,7 +617,7 @@ fn csv_line(fields: &[String], bom: bool) -> Vec<u8> {
     params(("slug" = String, Path, description = "The wave's slug")),
     security(("admin_token" = [])),
     responses(
-        (status = 200, description = "Server-Sent Events: `ready` once, then `updated` (data: the wave id) whenever new responses were counted, from any instance; no response content", content_type = "text/event-stream", body = String),
+        (status = 200, description = "Server-Sent Events: `ready` once, then `updated` (data: the wave id) whenever new responses were counted, from any instance; no response content", content_type = "text/event-stream", body = crate::openapi::LiveNotice),
         (status = 401, description = "Sign in required", body = ErrorBody),
         (status = 403, description = "No report role", body = ErrorBody),
         (status = 404, description = "No such wave", body = ErrorBody)))]

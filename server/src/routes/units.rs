@@ -38,10 +38,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let import = endpoint!(post, "api" / "v1" / "units" / "import")
         .and(caller(state.clone()))
         .and(warp::query::<ImportQuery>())
-        .and(warp::body::content_length_limit(
-            state.settings.max_body_bytes * 8,
-        ))
-        .and(warp::body::bytes())
+        .and(super::body_bytes(state.settings.max_body_bytes * 8))
         .and(with_state(state))
         .then(import_units)
         .map(respond);
@@ -188,6 +185,7 @@ pub async fn create_unit(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Report what would happen without changing anything.
     #[serde(default)]

@@ -43,6 +43,9 @@ const MAX_ANSWERS: usize = 1000;
 const MAX_TASK_NAME_CHARS: usize = 200;
 const MAX_TASK_VOLUME: f64 = 1e7;
 const MAX_TASK_MINUTES: f64 = 1e5;
+/// Largest magnitude of a number answer or bound: whole numbers are exact up to 2^53 (about 9 x 10^15), and
+/// counters add squares (`sumsq`), which must stay finite.
+pub(crate) const MAX_NUMBER: f64 = 1e15;
 
 fn problem(path: impl Into<String>, id: impl Into<String>, en: impl Into<String>) -> Problem {
     Problem {
@@ -195,6 +198,14 @@ pub fn validate_definition(def: &SurveyDefinition) -> Vec<Problem> {
         for (qi, question) in section.questions.iter().enumerate() {
             let qp = format!("{sp}.questions[{qi}]");
             check_id(&question.id, &format!("{qp}.id"), &mut out);
+            if question.id.starts_with('_') {
+                // Counter keys are question ids, and `_responses`, `_answered`... are the report's own.
+                out.push(problem(
+                    format!("{qp}.id"),
+                    "Id pertanyaan tidak boleh diawali _ (dipakai penghitung laporan)",
+                    "A question id may not start with _ (reserved for the report counters)",
+                ));
+            }
             if !question_ids.insert(question.id.as_str()) {
                 out.push(problem(
                     format!("{qp}.id"),
@@ -390,7 +401,7 @@ fn check_kind(kind: &QuestionKind, qp: &str, out: &mut Vec<Problem>) {
         }
         QuestionKind::Nps | QuestionKind::JobLevel => {}
         QuestionKind::Number {
-            integer: _,
+            integer,
             min,
             max,
             unit,
@@ -401,6 +412,12 @@ fn check_kind(kind: &QuestionKind, qp: &str, out: &mut Vec<Problem>) {
                         format!("{qp}.{field}"),
                         "Batas harus berupa angka yang valid",
                         "A bound must be a valid number",
+                    ));
+                } else if value.is_some_and(|v| v.abs() > MAX_NUMBER) {
+                    out.push(problem(
+                        format!("{qp}.{field}"),
+                        "Batas paling besar 10^15 (positif atau negatif)",
+                        "A bound must be within plus or minus 10^15",
                     ));
                 }
             }
@@ -413,6 +430,17 @@ fn check_kind(kind: &QuestionKind, qp: &str, out: &mut Vec<Problem>) {
                     format!("{qp}.max"),
                     format!("Batas maksimum ({hi_id}) lebih kecil dari batas minimum ({lo_id})"),
                     format!("The maximum ({hi_en}) is less than the minimum ({lo_en})"),
+                ));
+            } else if let (true, Some(lo), Some(hi)) = (*integer, *min, *max)
+                && lo.ceil() > hi.floor()
+            {
+                // No answer could be given.
+                let (lo_id, lo_en) = num(lo);
+                let (hi_id, hi_en) = num(hi);
+                out.push(problem(
+                    format!("{qp}.max"),
+                    format!("Tidak ada bilangan bulat antara {lo_id} dan {hi_id}"),
+                    format!("There is no whole number from {lo_en} to {hi_en}"),
                 ));
             }
             if let Some(unit) = unit {
@@ -741,6 +769,13 @@ pub fn validate_answer(question: &Question, answer: Option<&Answer>) -> Vec<Prob
             let n = *n;
             if !n.is_finite() {
                 out.push(problem(&path, "Angka tidak valid", "Not a valid number"));
+            } else if n.abs() > MAX_NUMBER {
+                // Whatever the bounds: its square is added to the counters.
+                out.push(problem(
+                    &path,
+                    "Angka paling besar 10^15 (positif atau negatif)",
+                    "The number must be within plus or minus 10^15",
+                ));
             } else {
                 if *integer && !is_whole(n) {
                     out.push(problem(
@@ -1252,6 +1287,41 @@ mod tests {
                 &["sections[1].questions[0].max"],
             ),
             (
+                // A question `_responses` with an option `all` counted every response twice.
+                "question id reserved for counters",
+                |d| question_mut(d, 0, 5).id = "_responses".into(),
+                &["sections[0].questions[5].id"],
+            ),
+            (
+                // Found by `fuzz_survey_definition`: no answer could be given.
+                "whole number range without a whole number",
+                |d| {
+                    question_mut(d, 1, 0).kind = QuestionKind::Number {
+                        integer: true,
+                        min: Some(0.2),
+                        max: Some(0.7),
+                        unit: None,
+                    }
+                },
+                &["sections[1].questions[0].max"],
+            ),
+            (
+                // Answers up to a bound of 1e300 would make the counters' sum of squares infinite.
+                "number bound too large",
+                |d| {
+                    question_mut(d, 1, 0).kind = QuestionKind::Number {
+                        integer: false,
+                        min: Some(-1e16),
+                        max: Some(1e300),
+                        unit: None,
+                    }
+                },
+                &[
+                    "sections[1].questions[0].min",
+                    "sections[1].questions[0].max",
+                ],
+            ),
+            (
                 "number bound not finite",
                 |d| {
                     question_mut(d, 1, 0).kind = QuestionKind::Number {
@@ -1736,6 +1806,68 @@ mod tests {
             serde_json::json!({"path": "answers.q1", "message": {"id": "Wajib diisi", "en": "Required"}})
         );
         assert_eq!(serde_json::from_value::<Problem>(json).unwrap(), p);
+    }
+}
+
+#[cfg(test)]
+mod number_limits {
+    use super::*;
+    use crate::survey::aggregate::contributions;
+    use crate::survey::model::Section;
+    use crate::templates::test_support::q;
+
+    /// A number question without bounds: any finite answer used to pass, and `1e200` made the counters'
+    /// sum of squares infinite (and with it every mean and spread of the wave).
+    #[test]
+    fn huge_numbers_are_rejected_whatever_the_bounds() {
+        let def = SurveyDefinition {
+            title: Text::id_only("Angka"),
+            description: None,
+            sections: vec![Section {
+                id: "s".into(),
+                title: Text::id_only("Bagian"),
+                description: None,
+                visible_if: None,
+                questions: vec![q(
+                    "angka",
+                    true,
+                    QuestionKind::Number {
+                        integer: false,
+                        min: None,
+                        max: None,
+                        unit: None,
+                    },
+                )],
+            }],
+        };
+        assert_eq!(validate_definition(&def), vec![]);
+        let answer = |n: f64| Answers::from([("angka".to_string(), Answer::Number(n))]);
+        for n in [1e200, -1e16, f64::MAX] {
+            let problems = validate_response(&def, &answer(n));
+            assert_eq!(paths(&problems), set(&["answers.angka"]), "{n}");
+            // Rejected answers add nothing.
+            assert!(
+                contributions(&def, &answer(n))
+                    .iter()
+                    .all(|c| c.sum.is_finite())
+            );
+        }
+        for n in [1e15, -1e15, 0.0, 123.5] {
+            assert_eq!(validate_response(&def, &answer(n)), vec![], "{n}");
+            assert!(
+                contributions(&def, &answer(n))
+                    .iter()
+                    .all(|c| c.sum.is_finite())
+            );
+        }
+    }
+
+    fn paths(problems: &[Problem]) -> BTreeSet<String> {
+        problems.iter().map(|p| p.path.clone()).collect()
+    }
+
+    fn set(v: &[&str]) -> BTreeSet<String> {
+        v.iter().map(|s| s.to_string()).collect()
     }
 }
 
