@@ -31,9 +31,9 @@ pub const STATUS_FAILED: &str = "failed";
 pub const MAX_ATTEMPTS: i32 = 8;
 const LEASE: Duration = Duration::from_secs(120);
 const BATCH: u64 = 64;
-/// Messages one dispatcher hands to the mailer at once. Each SMTP exchange waits on the network more than
-/// it works (a message costs about 45 ms on loopback, most of it TCP acknowledgement delays), so sends
-/// overlap; the SMTP transport's pool keeps one connection per concurrent send (`mail::SMTP_CONNECTIONS`).
+/// Messages one dispatcher hands to the mailer at once. An SMTP exchange is several round trips, each
+/// waiting for the server's reply (about 45 ms a message on loopback), so sends overlap; the SMTP
+/// transport's pool keeps one connection per concurrent send (`mail::SMTP_CONNECTIONS`).
 pub const CONCURRENT_SENDS: usize = 16;
 const POLL: Duration = Duration::from_secs(1);
 
