@@ -1,9 +1,12 @@
-//! The digest preview page in real Chromium at 412 x 915: an admin signed in through the console sees the
-//! next digest of a subscription as it will be sent (subject, HTML part, text part), readable on a phone
-//! without horizontal scrolling and loading nothing remote; signed out, the page asks to sign in.
+//! The email digests page of the console and the digest preview in real Chromium at 412 x 915: an admin
+//! signed in opens "Ringkasan email" from the console's menu, sees the API's field error for a bad address,
+//! adds a subscription through the form, finds it listed and taps "Pratinjau": the next digest as it will be
+//! sent (subject, HTML part, text part), readable on a phone without horizontal scrolling and loading
+//! nothing remote; signed out, the preview asks to sign in.
 
 use std::time::Duration;
 
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
 use crate::browser_console::{
@@ -29,18 +32,6 @@ async fn an_admin_previews_the_next_digest_on_a_phone() {
         )
         .await;
     }
-    let r = app
-        .post_json(
-            "/api/v1/digests",
-            &json!({"email": "sekda@serangkota.go.id", "name": "Sekretaris Daerah",
-                    "cadences": ["weekly"]}),
-        )
-        .await;
-    assert_eq!(r.status(), 201);
-    let id = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     // The preview reads the same counters as the digest: wait until the responses are counted.
     eventually(Duration::from_secs(20), "responses counted", || async {
         let report: Value = app
@@ -62,9 +53,94 @@ async fn an_admin_previews_the_next_digest_on_a_phone() {
     };
     let b = &browser.client;
     sign_in(&browser, &app).await;
-    b.goto(&app.url(&format!("/digests/{id}/preview")))
+
+    // The digests page, from the console's menu.
+    element(b, "#nav-digests").await.click().await.unwrap();
+    browser
+        .wait_text("#digests-title", |t| t == "Ringkasan email")
+        .await;
+    browser
+        .wait_text("#digests-empty", |t| t.contains("Belum ada langganan"))
+        .await;
+    assert_eq!(
+        element(b, "#nav-digests")
+            .await
+            .attr("aria-current")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("page")
+    );
+    // The unit list is there to pick from.
+    element(b, "#digest-unit-pick option[value=\"DINKES-PKM-SERANG\"]").await;
+
+    // A bad address: the API's field error, next to the field, and nothing subscribed.
+    type_into(b, "#digest-email", "sekda@").await;
+    type_into(b, "#digest-name", "Sekretaris Daerah").await;
+    element(b, "#new-digest-submit")
+        .await
+        .click()
         .await
         .unwrap();
+    let error = browser
+        .wait_text("#digest-email-error", |t| !t.is_empty())
+        .await;
+    assert!(error.contains("email"), "{error}");
+    assert_eq!(
+        element(b, "#digest-email")
+            .await
+            .attr("aria-invalid")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    let listed: Value = app.admin_get("/api/v1/digests").await.json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");
+
+    // Corrected: weekly (checked by default), Indonesian, the whole city.
+    type_into(b, "#digest-email", "sekda@serangkota.go.id").await;
+    assert!(
+        element(b, "#digest-cadence-weekly")
+            .await
+            .is_selected()
+            .await
+            .unwrap()
+    );
+    element(b, "#new-digest-submit")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_text("#digest-created", |t| t.contains("sekda@serangkota.go.id"))
+        .await;
+    let item = browser
+        .wait_text("#digest-list", |t| t.contains("Sekretaris Daerah"))
+        .await;
+    assert!(item.contains("Seluruh Kota Serang"), "{item}");
+    assert!(item.contains("Setiap Senin"), "{item}");
+    assert!(item.contains("Aktif"), "{item}");
+    assert!(
+        b.find(Locator::Css("#digest-email-error")).await.is_err(),
+        "the field error is gone"
+    );
+    let listed: Value = app.admin_get("/api/v1/digests").await.json().await.unwrap();
+    let id = listed[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(listed[0]["email"], "sekda@serangkota.go.id", "{listed}");
+    assert_eq!(listed[0]["cadences"], json!(["weekly"]), "{listed}");
+    assert_eq!(listed[0]["lang"], "id", "{listed}");
+    no_horizontal_scroll(b, "digests page").await;
+
+    // "Pratinjau": the server's preview page.
+    let preview = element(b, &format!("#digest-{id} a.preview-link")).await;
+    assert_eq!(preview.text().await.unwrap(), "Pratinjau");
+    preview.click().await.unwrap();
+    eventually(Duration::from_secs(20), "preview page", || async {
+        let url = b.current_url().await.ok()?;
+        (url.path() == format!("/digests/{id}/preview")).then_some(())
+    })
+    .await;
     let subject = browser
         .wait_text("#subject", |t| t.starts_with("Ringkasan mingguan Serap"))
         .await;
@@ -101,4 +177,10 @@ async fn an_admin_previews_the_next_digest_on_a_phone() {
     assert!(page.contains("masuk"), "{page}");
     assert!(!page.contains("Ringkasan mingguan"), "{page}");
     browser.close().await;
+}
+
+async fn type_into(b: &Client, css: &str, text: &str) {
+    let input = element(b, css).await;
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
 }

@@ -86,6 +86,7 @@ pub fn Home() -> Html {
                         { entry("/console/people", "menu-people", Key::NavPeople, Key::PeopleAbout) }
                         { entry("/console/accounts", "menu-accounts", Key::NavAccounts, Key::AccountsAbout) }
                         { entry("/console/waves", "menu-waves", Key::NavWaves, Key::WavesAbout) }
+                        { entry("/console/digests", "menu-digests", Key::NavDigests, Key::DigestsAbout) }
                     }
                     if ctx.has_roles() {
                         { entry("/console/reports", "menu-reports", Key::NavReports, Key::ReportsAbout) }

@@ -10,6 +10,7 @@ mod accounts;
 mod api;
 mod auth;
 mod charts;
+mod digests;
 mod home;
 mod i18n;
 mod live;
@@ -42,6 +43,7 @@ pub enum Page {
     Wave(AttrValue),
     Reports,
     Report(AttrValue),
+    Digests,
     NotFound,
 }
 
@@ -61,6 +63,7 @@ impl Page {
             ["waves"] => Page::Waves,
             ["waves", slug] => Page::Wave(AttrValue::from(slug.to_string())),
             ["reports"] => Page::Reports,
+            ["digests"] => Page::Digests,
             ["waves", slug, "report"] => Page::Report(AttrValue::from(slug.to_string())),
             _ => Page::NotFound,
         }
@@ -283,7 +286,7 @@ fn replace(path: &str) {
 fn signed_in_page(ctx: &Ctx, page: &Page) -> Html {
     let admin_only = matches!(
         page,
-        Page::People | Page::Accounts | Page::Waves | Page::Wave(_)
+        Page::People | Page::Accounts | Page::Waves | Page::Wave(_) | Page::Digests
     );
     if admin_only && !ctx.is_admin() {
         return html! {
@@ -301,6 +304,7 @@ fn signed_in_page(ctx: &Ctx, page: &Page) -> Html {
         Page::Waves => html! { <waves::WaveList /> },
         Page::Wave(slug) => html! { <waves::WaveDetail key={slug.as_str()} slug={slug.clone()} /> },
         Page::Reports => html! { <reports::ReportList /> },
+        Page::Digests => html! { <digests::Digests /> },
         Page::Report(slug) => {
             html! { <reports::ReportPage key={slug.as_str()} slug={slug.clone()} /> }
         }
@@ -324,6 +328,7 @@ fn menu(ctx: &Ctx, page: &Page) -> Html {
             Key::NavWaves,
             matches!(page, Page::Waves | Page::Wave(_)),
         ));
+        items.push(("/console/digests", Key::NavDigests, *page == Page::Digests));
     }
     if ctx.has_roles() {
         items.push((
