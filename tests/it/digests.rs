@@ -595,6 +595,19 @@ async fn admins_preview_list_and_retry(db: Db) {
         page.contains("Ringkasan mingguan Serap") && !page.contains("<script"),
         "{page}"
     );
+    // An unreadable cookie is this page's error, not the web client's fallback page.
+    let r = app
+        .http
+        .get(app.url(&format!("/digests/{id}/preview")))
+        .header(
+            "cookie",
+            reqwest::header::HeaderValue::from_bytes(b"serap_session=\xff").unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Invalid header: cookie"));
     let r = app.get(&format!("/digests/{id}/preview")).await;
     assert_eq!(r.status(), 401);
     assert!(

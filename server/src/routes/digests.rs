@@ -10,7 +10,7 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::http::header::{CONTENT_TYPE, HeaderValue};
 use warp::reply::Response;
-use warp::{Filter, Reply};
+use warp::{Filter, Rejection, Reply};
 
 use super::{caller, json_body, with_state};
 use crate::auth::Caller;
@@ -68,8 +68,18 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .and(with_state(state.clone()))
         .then(retry_failed)
         .map(respond);
+    // A caller that cannot be resolved (an unreadable header, the session store down) gets this page's
+    // error page, not the client's fallback.
+    let page_caller = caller(state.clone())
+        .map(Ok)
+        .or_else(|rejection: Rejection| async move {
+            match rejection.find::<ApiError>() {
+                Some(err) => Ok((Err(err.clone()),)),
+                None => Err(rejection),
+            }
+        });
     let preview_page = endpoint!(get, "digests" / String / "preview")
-        .and(caller(state.clone()))
+        .and(page_caller)
         .and(with_state(state.clone()))
         .then(preview_page);
     let manage = endpoint!(get, "d" / String / String)
@@ -279,9 +289,13 @@ fn not_found_page() -> Response {
         (status = 500, description = "Internal error (details are logged)", content_type = "text/html"),
         (status = 503, description = "The database (an HTML page) or the session store (the error body) is unavailable",
             content((ErrorBody = "application/json"), ("text/html")))))]
-pub async fn preview_page(id: String, caller: Caller, state: AppState) -> Response {
+pub async fn preview_page(
+    id: String,
+    caller: Result<Caller, ApiError>,
+    state: AppState,
+) -> Response {
     let result = async {
-        caller.admin()?;
+        caller?.admin()?;
         let id = subscription_id(&id)?;
         digests::preview(&state, id).await
     }
