@@ -7,6 +7,8 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
+use serap_server::auth::create_account;
+use serap_shared::domain::EmailAddress;
 use serde_json::{Value, json};
 
 use crate::browser_console::{
@@ -22,6 +24,16 @@ async fn an_admin_previews_the_next_digest_on_a_phone() {
     }
     let app = TestConfig::new(Db::Sqlite).demo().spawn().await;
     admin_account(&app).await;
+    // A leader account: the form offers it (a subscription may follow an account instead of an address).
+    create_account(
+        &app.state.db,
+        &EmailAddress::parse("walikota@serangkota.go.id").unwrap(),
+        "Wali Kota Serang",
+        "kata-sandi-walikota-1",
+        &[("leader", None)],
+    )
+    .await
+    .unwrap();
     let skm = form(&app, "skm-2026").await;
     for value in [4, 4, 3, 3, 4, 2] {
         submit(
@@ -71,7 +83,11 @@ async fn an_admin_previews_the_next_digest_on_a_phone() {
             .as_deref(),
         Some("page")
     );
-    // The unit list is there to pick from.
+    // The leader accounts and the unit list are there to pick from.
+    let leaders = browser
+        .wait_text("#digest-account", |t| t.contains("Wali Kota Serang"))
+        .await;
+    assert!(!leaders.contains("Admin Konsol"), "{leaders}");
     element(b, "#digest-unit-pick option[value=\"DINKES-PKM-SERANG\"]").await;
 
     // A bad address: the API's field error, next to the field, and nothing subscribed.

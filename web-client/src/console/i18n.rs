@@ -85,6 +85,9 @@ pub enum Key {
     CadenceWaveClosed,
     NewDigest,
     DigestUnits,
+    DigestLeaderAccount,
+    DigestLeaderAccountHelp,
+    DigestNoAccount,
     DigestUnitsHelp,
     DigestPickUnit,
     DigestChooseUnit,
@@ -769,6 +772,15 @@ fn texts(key: Key) -> (&'static str, &'static str) {
         CadenceWeekly => ("Setiap Senin pukul 07.00 WIB", "Mondays at 07:00 WIB"),
         CadenceWaveClosed => ("Saat survei ditutup", "When a survey closes"),
         NewDigest => ("Tambah langganan", "Add a subscription"),
+        DigestLeaderAccount => ("Akun pemimpin (opsional)", "Leader account (optional)"),
+        DigestLeaderAccountHelp => (
+            "Dengan akun, email dan nama boleh kosong: dipakai milik akun, dan cakupan mengikuti peran pemimpinnya.",
+            "With an account, email and name may stay empty: the account's are used, and the scope follows its leader role.",
+        ),
+        DigestNoAccount => (
+            "— tanpa akun: isi email dan nama —",
+            "— no account: fill in email and name —",
+        ),
         DigestUnits => (
             "Kode unit kerja (kosong: seluruh Kota Serang)",
             "Unit codes (empty: all of Kota Serang)",
