@@ -130,26 +130,14 @@ async fn parts(
     wave: &wave::Model,
     definition: &serap_shared::survey::SurveyDefinition,
 ) -> anyhow::Result<(f64, f64)> {
-    use serap_shared::report::{
-        CounterRow, ReportFilter, ReportInput, ReportSettings, build_report,
-    };
+    use serap_shared::report::{ReportFilter, ReportInput, ReportSettings, build_report};
     let units = serap_server::routes::units::all_units(&state.db).await?;
     let mut query = Vec::new();
     let mut engine = Vec::new();
     for _ in 0..20 {
         let started = Instant::now();
-        let totals = serap_server::counters::counter_totals(&state.db, wave.id).await?;
+        let rows = serap_server::counters::read_totals(&state.db, wave.id).await?;
         query.push(started.elapsed());
-        let rows: Vec<CounterRow> = totals
-            .into_iter()
-            .map(|((unit_id, key, bucket), (count, sum))| CounterRow {
-                unit_id,
-                key,
-                bucket,
-                count,
-                sum,
-            })
-            .collect();
         let started = Instant::now();
         let headcount = Default::default();
         let report = build_report(&ReportInput {

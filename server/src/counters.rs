@@ -372,7 +372,10 @@ async fn responses_counted<C: ConnectionTrait>(db: &C, wave_id: Uuid) -> Result<
 }
 
 /// The wave's counter totals as the report engine takes them.
-async fn read_totals<C: ConnectionTrait>(db: &C, wave_id: Uuid) -> Result<Vec<CounterRow>, DbErr> {
+pub async fn read_totals<C: ConnectionTrait>(
+    db: &C,
+    wave_id: Uuid,
+) -> Result<Vec<CounterRow>, DbErr> {
     Ok(counter_totals(db, wave_id)
         .await?
         .into_iter()
