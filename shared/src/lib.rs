@@ -5,6 +5,8 @@ pub mod api;
 pub mod domain;
 pub mod error;
 pub mod events;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod i18n;
 pub mod keywords;
 pub mod nip;

@@ -73,16 +73,21 @@ pub(crate) async fn admin_account(app: &TestApp) {
 
 /// Signs the admin in through the login page.
 pub(crate) async fn sign_in(browser: &Browser, app: &TestApp) {
+    sign_in_as(browser, app, EMAIL, PASSWORD).await;
+}
+
+/// Signs an account in through the login page.
+pub(crate) async fn sign_in_as(browser: &Browser, app: &TestApp, email: &str, password: &str) {
     let b = &browser.client;
     b.goto(&app.url("/console/login")).await.unwrap();
     element(b, "#login-email")
         .await
-        .send_keys(EMAIL)
+        .send_keys(email)
         .await
         .unwrap();
     element(b, "#login-password")
         .await
-        .send_keys(PASSWORD)
+        .send_keys(password)
         .await
         .unwrap();
     element(b, "#login-submit").await.click().await.unwrap();

@@ -5,42 +5,18 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serap_server::auth::create_account;
 use serap_shared::api::PublicForm;
 use serap_shared::domain::EmailAddress;
 use serde_json::Value;
 
-use crate::helpers::{
-    ADMIN_TOKEN, Browser, Db, TestApp, TestConfig, client_built, eventually, in_ci, workspace_root,
-};
+use crate::browser_console::{console_built, element, sign_in_as};
+use crate::helpers::{ADMIN_TOKEN, Browser, Db, TestApp, TestConfig, eventually};
 use crate::reports::{skm_answers, submit};
 
 const EMAIL: &str = "kabid.dinkes@serangkota.go.id";
 const PASSWORD: &str = "kata-sandi-dinkes-1";
-
-fn console_built() -> bool {
-    if !client_built() {
-        return false;
-    }
-    let built = workspace_root()
-        .join("web-client/dist/console/index.html")
-        .exists();
-    if !built {
-        if in_ci() {
-            panic!("web-client/dist/console is missing: build the client as scripts/lib.sh does");
-        }
-        eprintln!("skipping: web-client/dist/console is not built");
-    }
-    built
-}
-
-async fn element(b: &Client, css: &str) -> fantoccini::elements::Element {
-    eventually(Duration::from_secs(20), css, || async {
-        b.find(Locator::Css(css)).await.ok()
-    })
-    .await
-}
 
 /// Respondents of the (admin's) report for `unit`, once the counters have them.
 async fn counted(app: &TestApp, unit: &str, n: u64) {
@@ -112,21 +88,7 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
         return;
     };
     let b = &browser.client;
-    b.goto(&app.url("/console/login")).await.unwrap();
-    element(b, "#login-email")
-        .await
-        .send_keys(EMAIL)
-        .await
-        .unwrap();
-    element(b, "#login-password")
-        .await
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    element(b, "#login-submit").await.click().await.unwrap();
-    browser
-        .wait_text("#console-title", |t| t == "Konsol Serap")
-        .await;
+    sign_in_as(&browser, &app, EMAIL, PASSWORD).await;
 
     // Home -> reports -> the SKM wave's report.
     element(b, "#menu-reports a").await.click().await.unwrap();

@@ -6,67 +6,18 @@
 
 use std::collections::HashMap;
 use std::fmt::Debug;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
-use proptest::test_runner::{Config, RngSeed, TestCaseResult, TestError, TestRunner};
+use proptest::test_runner::TestCaseResult;
+use serap_shared::fuzzing::fuzz;
 use serap_shared::nip::{Nip, NipKind};
 use serap_shared::survey::JobLevel;
 use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::routes::people::{Roster, Row, parse_roster};
-
-/// Runs `test` on inputs drawn from `strategy` until `SERAP_FUZZ_SECONDS` have passed (at least one case).
-fn fuzz<S>(name: &str, strategy: S, test: impl Fn(S::Value) -> TestCaseResult)
-where
-    S: Strategy,
-    S::Value: Debug,
-{
-    let seconds: f64 = std::env::var("SERAP_FUZZ_SECONDS")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .filter(|s: &f64| s.is_finite() && *s >= 0.0)
-        .unwrap_or(3.0);
-    let seed: u64 = std::env::var("SERAP_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64)
-        });
-    let config = Config {
-        failure_persistence: None,
-        max_shrink_time: 120_000,
-        rng_seed: RngSeed::Fixed(seed),
-        ..Config::default()
-    };
-    let mut runner = TestRunner::new(config);
-    let budget = Duration::from_secs_f64(seconds);
-    let start = Instant::now();
-    let mut cases = 0u64;
-    while cases == 0 || start.elapsed() < budget {
-        let tree = strategy
-            .new_tree(&mut runner)
-            .unwrap_or_else(|why| panic!("{name}: no input generated: {why}"));
-        match runner.run_one(tree, &test) {
-            Ok(_) => cases += 1,
-            Err(TestError::Fail(why, input)) => panic!(
-                "{name} failed after {cases} cases: {why}\nminimal input: {input:#?}\n\
-                 replay with SERAP_FUZZ_SEED={seed}"
-            ),
-            Err(TestError::Abort(why)) => panic!("{name} aborted: {why} (SERAP_FUZZ_SEED={seed})"),
-        }
-    }
-    let elapsed = start.elapsed().as_secs_f64();
-    eprintln!(
-        "{name}: {cases} cases in {elapsed:.1} s ({:.0}/s), SERAP_FUZZ_SEED={seed}",
-        cases as f64 / elapsed.max(1e-9)
-    );
-}
 
 /// File bytes, shown as text when they are UTF-8.
 #[derive(Clone)]
