@@ -145,6 +145,7 @@ async fn parts(
             units: &units,
             counters: &rows,
             previous: None,
+            previous_k: 0,
             headcount: &headcount,
             scope: None,
             filter: &ReportFilter::default(),

@@ -20,6 +20,7 @@ use sea_orm::{
 };
 use serap_shared::events::LiveEvent;
 use serap_shared::report::CounterRow;
+use serap_shared::report::release::{PendingComment, ReleaseInput, plan_release};
 use serap_shared::survey::{
     Answer, Answers, Contribution, QuestionKind, RESPONSES_KEY, contributions, visible_question_ids,
 };
@@ -28,7 +29,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::bus::EventBus;
-use crate::entities::{comment, counter, fold_queue, response};
+use crate::entities::{comment, counter, fold_queue, released_counter, response, wave};
 use crate::error::ApiError;
 use crate::submission::VersionCache;
 
@@ -39,6 +40,8 @@ pub const BATCH: u64 = 500;
 const POLL: Duration = Duration::from_millis(250);
 /// How often each instance merges counter shards.
 const COMPACT_EVERY: Duration = Duration::from_secs(60);
+/// How often each instance runs a release pass over every wave with counters.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Adds `rows` to the counters of one shard in one statement (insert, or add on conflict).
 pub async fn add_to_counters<C: ConnectionTrait>(
@@ -125,6 +128,7 @@ async fn accumulate<C: ConnectionTrait>(
                     question_id: Set(question.id.clone()),
                     body: Set(text.trim().to_string()),
                     received_on: Set(row.received_on.clone()),
+                    atom_id: Set(None),
                 });
             }
         }
@@ -267,10 +271,14 @@ pub struct Folder {
 
 impl Folder {
     /// Folds whenever woken (a local submission) or every 250 ms (responses stored by other instances),
-    /// and tells dashboards which waves changed; once a minute merges the shards (`compact_counters`).
-    /// Stops when `shutdown` turns true.
+    /// then runs a release pass over the waves it folded and tells dashboards of the waves whose released
+    /// figures changed (never of a response arriving); once a minute merges the shards
+    /// (`compact_counters`) and runs a release pass over every wave with counters (a pass missed by a
+    /// crash between fold and release). Stops when `shutdown` turns true.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut compacted = tokio::time::Instant::now();
+        // The first sweep soon after start.
+        let mut swept = tokio::time::Instant::now() - SWEEP_EVERY + Duration::from_secs(2);
         loop {
             if compacted.elapsed() >= COMPACT_EVERY {
                 compacted = tokio::time::Instant::now();
@@ -278,16 +286,17 @@ impl Folder {
                     tracing::debug!(error = %err, "counter compaction failed; retrying later");
                 }
             }
+            if swept.elapsed() >= SWEEP_EVERY {
+                swept = tokio::time::Instant::now();
+                match waves_with_counters(&self.db).await {
+                    Ok(waves) => self.release(waves).await,
+                    Err(err) => tracing::debug!(error = %err, "release sweep failed; retrying later"),
+                }
+            }
             loop {
                 match fold_batch(&self.db, &self.versions).await {
                     Ok((n, waves)) => {
-                        for wave_id in waves {
-                            if let Err(err) =
-                                self.bus.publish(&LiveEvent::WaveUpdated { wave_id }).await
-                            {
-                                tracing::warn!(error = %err, "live update not published");
-                            }
-                        }
+                        self.release(waves).await;
                         if (n as u64) < BATCH {
                             break;
                         }
@@ -312,12 +321,150 @@ impl Folder {
 }
 
 impl Folder {
+    /// A release pass over each of `waves`; a `WaveUpdated` event for each whose released figures changed.
+    async fn release(&self, waves: impl IntoIterator<Item = Uuid>) {
+        for wave_id in waves {
+            match release_wave(&self.db, wave_id).await {
+                Ok(true) => {
+                    if let Err(err) = self.bus.publish(&LiveEvent::WaveUpdated { wave_id }).await {
+                        tracing::warn!(error = %err, "live update not published");
+                    }
+                }
+                Ok(false) => {}
+                // Another writer (SQLite) or an outage: the next fold or sweep tries again.
+                Err(err) => tracing::debug!(error = ?err, "release pass failed; retrying later"),
+            }
+        }
+    }
+
     async fn compact(&self) -> Result<(), DbErr> {
         for wave in waves_to_compact(&self.db).await? {
             compact_counters(&self.db, wave).await?;
         }
         Ok(())
     }
+}
+
+/// The reporting thresholds of a wave: k for figures (at least 3) and the comment threshold (at least k).
+pub fn thresholds(wave: &wave::Model) -> (u32, u32) {
+    let k = Ord::max(wave.min_group_size, 3) as u32;
+    (k, Ord::max(Ord::max(wave.min_comment_group_size, 0) as u32, k))
+}
+
+/// One release pass over a wave (`serap_shared::report::release`): reads its live counters, released
+/// counters and held-back comments, and writes what may now be released, in one transaction that excludes
+/// other passes over the same wave (the wave's row is locked on PostgreSQL; SQLite has one writer). Returns
+/// whether anything was released.
+pub async fn release_wave(db: &DatabaseConnection, wave_id: Uuid) -> Result<bool, ApiError> {
+    let backend = db.get_database_backend();
+    let txn = crate::db::begin_write(db).await?;
+    if backend == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT id FROM waves WHERE id = $1 FOR UPDATE",
+            [wave_id.into()],
+        ))
+        .await?;
+    }
+    let Some(wave) = wave::Entity::find_by_id(wave_id).one(&txn).await? else {
+        txn.rollback().await.ok();
+        return Ok(false);
+    };
+    let (k, comment_k) = thresholds(&wave);
+    let live = live_totals(&txn, wave_id).await?;
+    let released = read_totals(&txn, wave_id).await?;
+    let comments: Vec<PendingComment> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Id)
+        .column(comment::Column::UnitId)
+        .column(comment::Column::QuestionId)
+        .filter(comment::Column::WaveId.eq(wave_id))
+        .filter(comment::Column::AtomId.is_null())
+        .into_tuple::<(Uuid, Uuid, String)>()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|(id, unit_id, question_id)| PendingComment {
+            id,
+            unit_id,
+            question_id,
+        })
+        .collect();
+    let units = crate::routes::units::all_units(&txn).await?;
+    let plan = plan_release(&ReleaseInput {
+        units: &units,
+        live: &live,
+        released: &released,
+        comments: &comments,
+        k,
+        comment_k,
+    });
+    if plan.is_empty() {
+        txn.rollback().await.ok();
+        return Ok(false);
+    }
+    for chunk in plan.counters.chunks(200) {
+        set_released(&txn, wave_id, chunk).await?;
+    }
+    let mut by_atom: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+    for (comment_id, holder) in &plan.comments {
+        by_atom.entry(*holder).or_default().push(*comment_id);
+    }
+    for (holder, ids) in by_atom {
+        for chunk in ids.chunks(500) {
+            comment::Entity::update_many()
+                .col_expr(comment::Column::AtomId, Expr::value(holder))
+                .filter(comment::Column::Id.is_in(chunk.iter().copied()))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Sets released counters to the given values (insert, or replace on conflict).
+async fn set_released<C: ConnectionTrait>(
+    db: &C,
+    wave_id: Uuid,
+    rows: &[CounterRow],
+) -> Result<(), DbErr> {
+    use released_counter::Column as C;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut insert = Query::insert();
+    insert
+        .into_table(released_counter::Entity)
+        .columns([C::WaveId, C::UnitId, C::Key, C::Bucket, C::Count, C::Sum]);
+    for row in rows {
+        insert.values_panic([
+            wave_id.into(),
+            row.unit_id.into(),
+            row.key.clone().into(),
+            row.bucket.clone().into(),
+            row.count.into(),
+            row.sum.into(),
+        ]);
+    }
+    insert.on_conflict(
+        OnConflict::columns([C::WaveId, C::UnitId, C::Key, C::Bucket])
+            .update_columns([C::Count, C::Sum])
+            .to_owned(),
+    );
+    db.execute(&insert).await?;
+    Ok(())
+}
+
+/// Waves that have counters.
+async fn waves_with_counters(db: &DatabaseConnection) -> Result<Vec<Uuid>, DbErr> {
+    counter::Entity::find()
+        .select_only()
+        .column(counter::Column::WaveId)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// Counter totals (shards summed by the database) for a wave: `(unit, key, bucket) -> (count, sum)`.
@@ -354,25 +501,45 @@ pub async fn counter_totals<C: ConnectionTrait>(
         .collect())
 }
 
-/// Responses counted for the wave: the sum of its `RESPONSES_KEY` counters (one aggregate row).
-async fn responses_counted<C: ConnectionTrait>(db: &C, wave_id: Uuid) -> Result<i64, DbErr> {
-    use counter::Column as C;
-    let total: Option<Option<i64>> = counter::Entity::find()
-        .select_only()
-        .column_as(
-            Expr::col(C::Count).sum().cast_as(Alias::new("BIGINT")),
-            "total",
-        )
-        .filter(C::WaveId.eq(wave_id))
-        .filter(C::Key.eq(RESPONSES_KEY))
-        .into_tuple()
-        .one(db)
-        .await?;
+/// Responses of the wave: the sum of its live `RESPONSES_KEY` counters (`released` false) or of its
+/// released ones (one aggregate row).
+pub async fn responses_counted<C: ConnectionTrait>(
+    db: &C,
+    wave_id: Uuid,
+    released: bool,
+) -> Result<i64, DbErr> {
+    let total: Option<Option<i64>> = if released {
+        use released_counter::Column as C;
+        released_counter::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::col(C::Count).sum().cast_as(Alias::new("BIGINT")),
+                "total",
+            )
+            .filter(C::WaveId.eq(wave_id))
+            .filter(C::Key.eq(RESPONSES_KEY))
+            .into_tuple()
+            .one(db)
+            .await?
+    } else {
+        use counter::Column as C;
+        counter::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::col(C::Count).sum().cast_as(Alias::new("BIGINT")),
+                "total",
+            )
+            .filter(C::WaveId.eq(wave_id))
+            .filter(C::Key.eq(RESPONSES_KEY))
+            .into_tuple()
+            .one(db)
+            .await?
+    };
     Ok(total.flatten().unwrap_or(0))
 }
 
-/// The wave's counter totals as the report engine takes them.
-pub async fn read_totals<C: ConnectionTrait>(
+/// The wave's live counter totals (shards summed) as rows.
+pub async fn live_totals<C: ConnectionTrait>(
     db: &C,
     wave_id: Uuid,
 ) -> Result<Vec<CounterRow>, DbErr> {
@@ -385,6 +552,26 @@ pub async fn read_totals<C: ConnectionTrait>(
             bucket,
             count,
             sum,
+        })
+        .collect())
+}
+
+/// The wave's released counters, membership rows included: what the report engine takes.
+pub async fn read_totals<C: ConnectionTrait>(
+    db: &C,
+    wave_id: Uuid,
+) -> Result<Vec<CounterRow>, DbErr> {
+    Ok(released_counter::Entity::find()
+        .filter(released_counter::Column::WaveId.eq(wave_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| CounterRow {
+            unit_id: r.unit_id,
+            key: r.key,
+            bucket: r.bucket,
+            count: r.count,
+            sum: r.sum,
         })
         .collect())
 }
@@ -450,8 +637,10 @@ async fn waves_to_compact(db: &DatabaseConnection) -> Result<Vec<Uuid>, DbErr> {
         .await
 }
 
-/// Recomputes the counters of `wave_id` (or every wave) from all its stored responses, in one transaction
-/// that holds off new submissions and folders meanwhile. Returns the number of responses counted.
+/// Recomputes the live counters of `wave_id` (or every wave) from all its stored responses, in one
+/// transaction that holds off new submissions and folders meanwhile; comments are copied out again, those
+/// already released keeping their atom. Released counters are left as they are (the next release pass
+/// compares them with the rebuilt live ones). Returns the number of responses counted.
 pub async fn rebuild_counters(
     db: &DatabaseConnection,
     versions: &VersionCache,
@@ -479,24 +668,48 @@ pub async fn rebuild_counters(
             .exec(&txn)
             .await?;
     }
+    // Comments already released keep their atom: what was published stays as it was.
+    let mut kept: HashMap<(Uuid, Uuid, String, String), Vec<Uuid>> = HashMap::new();
+    let mut released = comment::Entity::find().filter(comment::Column::AtomId.is_not_null());
+    if let Some(id) = wave_id {
+        released = released.filter(comment::Column::WaveId.eq(id));
+    }
+    for c in released.all(&txn).await? {
+        if let Some(atom) = c.atom_id {
+            kept.entry((c.wave_id, c.unit_id, c.question_id, c.body))
+                .or_default()
+                .push(atom);
+        }
+    }
     delete.exec(&txn).await?;
     delete_comments.exec(&txn).await?;
     let mut totals = Totals::new();
     let mut comments = Vec::new();
     accumulate(&txn, versions, &rows, &mut totals, &mut comments).await?;
+    for c in &mut comments {
+        let key = (
+            *c.wave_id.as_ref(),
+            *c.unit_id.as_ref(),
+            c.question_id.as_ref().clone(),
+            c.body.as_ref().clone(),
+        );
+        if let Some(atom) = kept.get_mut(&key).and_then(Vec::pop) {
+            c.atom_id = Set(Some(atom));
+        }
+    }
     write_totals(&txn, totals, 0).await?;
     write_comments(&txn, comments).await?;
     txn.commit().await?;
     Ok(rows.len() as u64)
 }
 
-/// Counter totals per wave, kept in memory until the wave's counters change: reports read them on every
-/// dashboard refresh, and a live dashboard refreshes on every fold. A `WaveUpdated` event for the wave (from
-/// any instance when Redis is configured) drops the entry, so the next report reads the database (one read
-/// per wave at a time; concurrent reports wait for it). In case an event was lost, reports go on using an
-/// entry while, every `COUNTER_CACHE_TTL`, a background check compares the wave's response total with the
-/// database's (one aggregate row) and reads the counters again only when it moved, or when the last full
-/// read is `COUNTER_FULL_REFRESH` old. No report waits for a read unless the counters changed.
+/// Released counters per wave, kept in memory until a release pass changes them: reports read them on every
+/// dashboard refresh, and a live dashboard refreshes on every release. A `WaveUpdated` event for the wave
+/// (from any instance when Redis is configured) drops the entry, so the next report reads the database (one
+/// read per wave at a time; concurrent reports wait for it). In case an event was lost, reports go on using
+/// an entry while, every `COUNTER_CACHE_TTL`, a background check compares the wave's released response total
+/// with the database's (one aggregate row) and reads the counters again only when it moved, or when the
+/// last full read is `COUNTER_FULL_REFRESH` old. No report waits for a read unless the counters changed.
 #[derive(Clone, Default)]
 pub struct CounterCache(Arc<CounterCacheInner>);
 
@@ -584,7 +797,7 @@ impl CounterCache {
         let started = Instant::now();
         let outcome = async {
             if cached.read_at.elapsed() < COUNTER_FULL_REFRESH
-                && responses_counted(db, wave_id).await? == cached.responses
+                && responses_counted(db, wave_id, true).await? == cached.responses
             {
                 return Ok(None);
             }

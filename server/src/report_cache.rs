@@ -48,6 +48,8 @@ impl ReportKey {
 pub struct ReportInputs {
     pub counters: SharedTotals,
     pub previous: Option<SharedTotals>,
+    /// The previous wave's own k.
+    pub previous_k: u32,
 }
 
 impl ReportInputs {

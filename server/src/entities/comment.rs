@@ -12,6 +12,8 @@ pub struct Model {
     pub body: String,
     /// WIB date of the response, `YYYY-MM-DD`.
     pub received_on: String,
+    /// The holder unit of the atom it was released to; `None` while held back.
+    pub atom_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

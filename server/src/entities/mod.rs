@@ -14,6 +14,7 @@ pub mod org_unit;
 pub mod outbox_message;
 pub mod password_reset;
 pub mod person;
+pub mod released_counter;
 pub mod reminder_policy;
 pub mod response;
 pub mod role_assignment;

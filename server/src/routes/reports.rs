@@ -31,6 +31,7 @@ use warp::{Filter, Reply};
 
 use super::{caller, json_reply, with_state};
 use crate::auth::Caller;
+use crate::counters::{self, thresholds};
 use crate::endpoint;
 use crate::entities::{comment, invitation, invitation_response, org_unit, person, response, wave};
 use crate::error::{ApiError, respond};
@@ -138,12 +139,15 @@ pub async fn wave_report(
         filter.unit = Some(unit.id);
     }
     let counters = state.counters.totals(&state.db, wave.id).await?;
-    let previous = match previous_wave(state, wave).await? {
-        Some(p) => Some(state.counters.totals(&state.db, p.id).await?),
-        None => None,
+    let (previous, previous_k) = match previous_wave(state, wave).await? {
+        Some(p) => (
+            Some(state.counters.totals(&state.db, p.id).await?),
+            thresholds(&p).0,
+        ),
+        None => (None, 0),
     };
     let settings = ReportSettings {
-        k: Ord::max(wave.min_group_size, 3) as u32,
+        k: thresholds(wave).0,
         skm_legacy_weights: query.skm_weights.as_deref() == Some("legacy"),
     };
     let key = ReportKey {
@@ -152,10 +156,14 @@ pub async fn wave_report(
         unit: filter.unit,
         sector: filter.sector.clone(),
         k: settings.k,
-        comment_threshold: comment_threshold(wave),
+        comment_threshold: thresholds(wave).1,
         skm_legacy_weights: settings.skm_legacy_weights,
     };
-    let inputs = ReportInputs { counters, previous };
+    let inputs = ReportInputs {
+        counters,
+        previous,
+        previous_k,
+    };
     match state.reports.get(&key, &inputs) {
         Cached::Fresh(report) => Ok(report),
         Cached::Stale(report) => {
@@ -201,6 +209,7 @@ async fn build(
         Scope::Units(units) => Some(units.clone()),
     };
     // The engine is pure computation (milliseconds for a city): off the request workers.
+    let whole_wave = matches!(scope, Scope::All) && filter.unit.is_none() && filter.sector.is_none();
     let (filter, settings, inputs) = (filter.clone(), settings.clone(), inputs.clone());
     let (mut report, counted) = tokio::task::spawn_blocking(move || {
         build_report_counting(&ReportInput {
@@ -208,6 +217,7 @@ async fn build(
             units: &units,
             counters: &inputs.counters,
             previous: inputs.previous.as_ref().map(|rows| rows.as_slice()),
+            previous_k: inputs.previous_k,
             headcount: &headcount,
             scope: visible.as_ref(),
             filter: &filter,
@@ -216,66 +226,69 @@ async fn build(
     })
     .await
     .map_err(|e| anyhow::anyhow!("report engine: {e}"))?;
-    let respondents = report.overall.respondents.unwrap_or(0);
-    report.comments = Some(comments(state, wave, counted, respondents).await?);
+    report.comments = Some(comments(state, wave, counted).await?);
+    if whole_wave {
+        let live = counters::responses_counted(&state.db, wave.id, false).await?;
+        let released = counters::responses_counted(&state.db, wave.id, true).await?;
+        let k = u64::from(report.k);
+        report.held_back = Some(Ord::max(live - released, 0) as u64 / k * k);
+    }
     Ok(report)
 }
 
-/// Respondents a group needs before its comments are listed.
-fn comment_threshold(wave: &wave::Model) -> u32 {
-    [wave.min_comment_group_size, wave.min_group_size, 3]
-        .into_iter()
-        .fold(0, Ord::max) as u32
-}
+/// Comments listed at most.
+const COMMENTS_SHOWN: usize = 100;
 
-/// Comments shown at most, newest first.
-const COMMENTS_SHOWN: u64 = 100;
-
-/// The group's free-text comments when its respondents reach the wave's comment threshold.
+/// The comments released to `atoms` (the atoms a report counts), in the order of a keyed hash of their
+/// ids: an order that says nothing about arrival and is the same on every read.
 async fn comments(
     state: &AppState,
     wave: &wave::Model,
-    units: BTreeSet<Uuid>,
-    respondents: u64,
+    atoms: BTreeSet<Uuid>,
 ) -> Result<CommentsReport, ApiError> {
-    let threshold = comment_threshold(wave);
-    let hidden = CommentsReport {
-        threshold,
-        shown: false,
-        total: 0,
-        items: Vec::new(),
-        keywords: Vec::new(),
+    let threshold = thresholds(wave).1;
+    let rows: Vec<(Uuid, String, String)> = if atoms.is_empty() {
+        Vec::new()
+    } else {
+        comment::Entity::find()
+            .select_only()
+            .column(comment::Column::Id)
+            .column(comment::Column::QuestionId)
+            .column(comment::Column::Body)
+            .filter(comment::Column::WaveId.eq(wave.id))
+            .filter(comment::Column::AtomId.is_in(atoms))
+            .into_tuple()
+            .all(&state.db)
+            .await?
     };
-    if respondents < u64::from(threshold) || units.is_empty() {
-        return Ok(hidden);
-    }
-    let rows: Vec<(String, String, String)> = comment::Entity::find()
-        .select_only()
-        .column(comment::Column::QuestionId)
-        .column(comment::Column::Body)
-        .column(comment::Column::ReceivedOn)
-        .filter(comment::Column::WaveId.eq(wave.id))
-        .filter(comment::Column::UnitId.is_in(units))
-        .order_by_desc(comment::Column::ReceivedOn)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    let keywords = keyword_frequencies(rows.iter().map(|(_, text, _)| text.as_str()), 20);
+    let secret = state.settings.secret.as_deref().unwrap_or_default();
+    let mut rows: Vec<([u8; 32], String, String)> = rows
+        .into_iter()
+        .map(|(id, question_id, text)| (comment_order(secret, id), question_id, text))
+        .collect();
+    rows.sort_unstable();
+    let keywords = keyword_frequencies(rows.iter().map(|(_, _, text)| text.as_str()), 20);
     Ok(CommentsReport {
         threshold,
-        shown: true,
+        shown: !rows.is_empty(),
         total: rows.len() as u64,
         keywords,
         items: rows
             .into_iter()
-            .take(COMMENTS_SHOWN as usize)
-            .map(|(question_id, text, received_on)| CommentItem {
-                question_id,
-                text,
-                received_on,
-            })
+            .take(COMMENTS_SHOWN)
+            .map(|(_, question_id, text)| CommentItem { question_id, text })
             .collect(),
     })
+}
+
+/// The sort key of a comment: HMAC-SHA256 of its id under the server's secret.
+fn comment_order(secret: &str, id: Uuid) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(b"comment:");
+    mac.update(id.as_bytes());
+    mac.finalize().into_bytes().into()
 }
 
 /// The latest earlier wave of the same survey, for the change per indicator.

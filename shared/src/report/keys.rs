@@ -59,3 +59,12 @@ pub fn competency_bucket(question_id: &str, what: &str) -> String {
 pub fn priority_bucket(topic: &str) -> String {
     format!("{PRIORITY_PREFIX}{topic}")
 }
+
+/// Key of the per-release-group respondent counters: bucket = a release group (a question id, or
+/// [`COMPETENCY_KEY`], [`TRAINING_KEY`]), count 1 per response that moved any counter of that group. Their
+/// count is the group's base: how many respondents its figures describe (see [`super::release`]).
+pub const BASE_KEY: &str = "_base";
+
+/// Key of the membership rows of released counters: on the row of an atom's holder unit, bucket = the id
+/// of a unit whose responses the atom holds (the holder included), count 1. Never a live counter.
+pub const MEMBER_KEY: &str = "_member";

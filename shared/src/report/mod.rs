@@ -60,6 +60,7 @@ pub mod keys;
 mod model;
 mod protect;
 mod questions;
+pub mod release;
 #[cfg(test)]
 mod tests;
 
@@ -96,6 +97,9 @@ pub struct ReportInput<'a> {
     /// The previous wave of the same survey (its definition is assumed to have the same shape; counters
     /// that do not match this definition are ignored).
     pub previous: Option<&'a [CounterRow]>,
+    /// The previous wave's own k: its figures are shown with the larger of the two thresholds (0: this
+    /// wave's).
+    pub previous_k: u32,
     /// Staff per unit from the roster (ABK gaps, Krejcie-Morgan population).
     pub headcount: &'a HashMap<Uuid, u32>,
     /// `None`: every unit; `Some`: the only units the caller may see.
@@ -139,14 +143,18 @@ fn view<'a>(input: &'a ReportInput, tree: &'a Tree<'a>) -> View<'a> {
     }
 }
 
-/// The units whose responses the report's overall figures count: the members of its atoms, small units
-/// merged into them included.
-fn counted_units(view: &View, atoms: &protect::Atoms) -> BTreeSet<Uuid> {
+/// The atoms the report's overall figures count (by holder unit): those held by covered units whose every
+/// member is in scope. Comments are released to atoms, so these are the atoms whose comments it may list.
+fn counted_atoms(view: &View, atoms: &protect::Atoms) -> BTreeSet<Uuid> {
     view.units
         .iter()
-        .filter_map(|u| atoms.atoms.get(u))
-        .filter(|atom| atom.members.iter().all(|m| view.in_scope(*m)))
-        .flat_map(|atom| atom.members.iter().copied())
+        .filter(|u| {
+            atoms
+                .atoms
+                .get(u)
+                .is_some_and(|atom| atom.members.iter().all(|m| view.in_scope(*m)))
+        })
+        .copied()
         .collect()
 }
 
@@ -154,9 +162,8 @@ pub fn build_report(input: &ReportInput) -> WaveReport {
     build_report_counting(input).0
 }
 
-/// [`build_report`], and the units whose responses its overall figures count (small units merged into
-/// them included): what free-text comments may be drawn from, when `overall.respondents` reaches the
-/// comment threshold.
+/// [`build_report`], and the atoms its overall figures count (by holder unit): the atoms whose released
+/// comments it may list.
 pub fn build_report_counting(input: &ReportInput) -> (WaveReport, BTreeSet<Uuid>) {
     let k = input.settings.k.max(3);
     let legacy = input.settings.skm_legacy_weights;
@@ -212,11 +219,17 @@ pub fn build_report_counting(input: &ReportInput) -> (WaveReport, BTreeSet<Uuid>
 
     let heatmap = heatmap(def, &breakdown);
     let changes = input.previous.map(|rows| {
-        let previous = atoms(&tree, rows, i64::from(k));
-        let before = report_of(&view.group(&previous, &view.units));
+        // The previous wave under the larger of the two thresholds.
+        let previous_k = k.max(input.previous_k);
+        let previous = atoms(&tree, rows, i64::from(previous_k));
+        let previous_view = View {
+            k: i64::from(previous_k),
+            ..view.clone()
+        };
+        let before = report_of(&previous_view.group(&previous, &view.units));
         changes(&before, &overall)
     });
-    let counted = counted_units(&view, &current);
+    let counted = counted_atoms(&view, &current);
     let report = WaveReport {
         k,
         skm_legacy_weights: legacy,
@@ -231,6 +244,7 @@ pub fn build_report_counting(input: &ReportInput) -> (WaveReport, BTreeSet<Uuid>
         heatmap,
         changes,
         comments: None,
+        held_back: None,
     };
     (report, counted)
 }

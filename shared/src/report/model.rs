@@ -89,19 +89,25 @@ pub struct WaveReport {
     /// the counter folder copied out of responses, see [`super::build_report_counting`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments: Option<CommentsReport>,
+    /// Responses of the whole wave received but not yet released (they wait until their group can add at
+    /// least k at once), rounded down to a multiple of k; set by the server for unfiltered reports of
+    /// everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_back: Option<u64>,
 }
 
-/// Free-text comments, listed only when the group has at least `threshold` respondents (DESIGN
-/// invariant 5: 10 by default); newest first, without their unit; with the most frequent words.
+/// Free-text comments released to the group's atoms (each atom's comments per question come in steps of at
+/// least `threshold`), in an order unrelated to their arrival (a keyed hash), without unit or date; with the
+/// most frequent words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommentsReport {
     pub threshold: u32,
-    /// False when the group is below the threshold: then `items` and `keywords` are empty.
+    /// False when no comment of the group has been released: then `items` and `keywords` are empty.
     pub shown: bool,
-    /// How many comments the group has (0 when not shown).
+    /// How many released comments the group has.
     pub total: u64,
-    /// The newest comments (at most 100).
+    /// At most 100 of them.
     pub items: Vec<CommentItem>,
     pub keywords: Vec<crate::keywords::KeywordCount>,
 }
@@ -111,8 +117,6 @@ pub struct CommentsReport {
 pub struct CommentItem {
     pub question_id: String,
     pub text: String,
-    /// WIB date, `YYYY-MM-DD`.
-    pub received_on: String,
 }
 
 /// The figures of one group of respondents: the whole report, a breakdown row or a sector.

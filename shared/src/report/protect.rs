@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::CounterRow;
 use crate::api::Unit;
+use super::keys::MEMBER_KEY;
 use crate::survey::RESPONSES_KEY;
 
 /// Counters by key, then bucket: (count, sum).
@@ -174,9 +175,11 @@ fn responses_of(counters: &Buckets) -> i64 {
         .map_or(0, |c| c.0)
 }
 
-/// Step 1 of the scheme: bottom-up over the tree, a unit whose responses (its own plus those merged into it)
-/// are fewer than k is merged into its parent; a root still below k is dropped. Counters of units not in
-/// the tree are dropped.
+/// Step 1 of the scheme: the atoms of released counters (rows keyed by holder unit, with their
+/// [`MEMBER_KEY`] rows; live counters without them are each unit's own atom). Bottom-up over the tree, an
+/// atom with fewer than k respondents is merged into its parent's; a root still below k is dropped (with
+/// released counters of the same k this changes nothing: the release pass forms atoms of at least k).
+/// Counters of units not in the tree are dropped.
 pub(crate) fn atoms(tree: &Tree, rows: &[CounterRow], k: i64) -> Atoms {
     let mut acc: HashMap<Uuid, Atom> = HashMap::new();
     for row in rows {
@@ -184,6 +187,12 @@ pub(crate) fn atoms(tree: &Tree, rows: &[CounterRow], k: i64) -> Atoms {
             continue;
         }
         let atom = acc.entry(row.unit_id).or_default();
+        if row.key == MEMBER_KEY {
+            if let Ok(member) = row.bucket.parse::<Uuid>() {
+                atom.members.insert(member);
+            }
+            continue;
+        }
         let entry = atom
             .counters
             .entry(row.key.clone())
@@ -197,7 +206,16 @@ pub(crate) fn atoms(tree: &Tree, rows: &[CounterRow], k: i64) -> Atoms {
     for (&unit, atom) in acc.iter_mut() {
         atom.members.insert(unit);
         atom.respondents = responses_of(&atom.counters);
-        raw.insert(unit, atom.respondents);
+        // A member's own responses are not known apart from its atom's: 1 marks "some".
+        for member in &atom.members {
+            let mark = if *member == unit {
+                atom.respondents
+            } else {
+                i64::from(atom.respondents > 0)
+            };
+            let e = raw.entry(*member).or_insert(0);
+            *e = Ord::max(*e, mark);
+        }
     }
     let mut atoms = BTreeMap::new();
     for &unit in tree.order().iter().rev() {
@@ -219,6 +237,7 @@ pub(crate) fn atoms(tree: &Tree, rows: &[CounterRow], k: i64) -> Atoms {
 
 /// What a report may draw on: the units it covers (filter ∩ sector ∩ scope) and the atoms held by them
 /// whose every member is in scope.
+#[derive(Clone)]
 pub(crate) struct View<'a> {
     pub(crate) tree: &'a Tree<'a>,
     pub(crate) units: BTreeSet<Uuid>,

@@ -51,9 +51,12 @@ pub struct Contribution {
 /// - `_training`: `priority.<topic>` (sum = urgency) when `topik_prioritas` and `urgensi` are answered, and
 ///   `jp.below_20` (sum = 20 - JP) when `jp_tahun_ini` is below 20.
 ///
+/// Last, one `_base` counter per release group moved (count 1; see [`crate::report::release`]): each
+/// question answered, `_competency` and `_training` when they were written.
+///
 /// Answers to unknown or hidden questions, empty answers and answers that do not pass [`validate_answer`]
-/// add nothing. Ordered by question, then key and bucket, then the derived counters by key and bucket;
-/// identical counters are merged.
+/// add nothing. Ordered by question, then key and bucket, then the derived counters by key and bucket,
+/// then the bases by group; identical counters are merged.
 pub fn contributions(def: &SurveyDefinition, answers: &Answers) -> Vec<Contribution> {
     let mut out = vec![Contribution {
         key: RESPONSES_KEY.to_string(),
@@ -101,7 +104,7 @@ pub fn contributions(def: &SurveyDefinition, answers: &Answers) -> Vec<Contribut
                 sum,
             }),
     );
-    out
+    crate::report::release::with_bases(out)
 }
 
 /// The respondent's JPM and per-competency standing against the required level of their jabatan.
@@ -264,6 +267,7 @@ fn add_question(question: &Question, answer: &Answer, counters: &mut Counters) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::keys::BASE_KEY;
     use crate::survey::model::TaskRow;
     use crate::templates::test_support::{all_kinds_definition, sample_response};
 
@@ -362,6 +366,22 @@ mod tests {
             c(COMPETENCY_KEY, "integritas.required", 1, 2.0),
             c(COMPETENCY_KEY, "jpm", 1, 15_000.0),
             c(COMPETENCY_KEY, "optimal", 1, 0.0),
+            // One base per release group moved, by group.
+            c(BASE_KEY, COMPETENCY_KEY, 1, 0.0),
+            c(BASE_KEY, "angka", 1, 0.0),
+            c(BASE_KEY, "bintang", 1, 0.0),
+            c(BASE_KEY, "integritas", 1, 0.0),
+            c(BASE_KEY, "jabatan", 1, 0.0),
+            c(BASE_KEY, "likert", 1, 0.0),
+            c(BASE_KEY, "matriks", 1, 0.0),
+            c(BASE_KEY, "nps", 1, 0.0),
+            c(BASE_KEY, "panjang", 1, 0.0),
+            c(BASE_KEY, "pilih_banyak", 1, 0.0),
+            c(BASE_KEY, "pilih_satu", 1, 0.0),
+            c(BASE_KEY, "singkat", 1, 0.0),
+            c(BASE_KEY, "tanggal", 1, 0.0),
+            c(BASE_KEY, "tugas", 1, 0.0),
+            c(BASE_KEY, "urutan", 1, 0.0),
         ];
         assert_eq!(contributions(&def, &a), expected);
     }
@@ -379,6 +399,8 @@ mod tests {
                 c(RESPONSES_KEY, "all", 1, 0.0),
                 c("pilih_satu", "a", 1, 0.0),
                 c("lanjutan", "answered", 1, 0.0),
+                c(BASE_KEY, "lanjutan", 1, 0.0),
+                c(BASE_KEY, "pilih_satu", 1, 0.0),
             ]
         );
     }

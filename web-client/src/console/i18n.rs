@@ -301,6 +301,8 @@ pub enum Key {
     Change,
     Comments,
     CommentsHidden,
+    ReleasedInSteps,
+    HeldBack,
     CommentsTotal,
     Keywords,
     NoComments,
@@ -729,10 +731,21 @@ fn texts(key: Key) -> (&'static str, &'static str) {
         Change => ("Perubahan", "Change"),
         Comments => ("Komentar", "Comments"),
         CommentsHidden => (
-            "Komentar tampil bila kelompok memiliki minimal {} responden.",
-            "Comments appear from {} respondents.",
+            "Komentar tampil per kelompok kecil sekaligus, minimal {} komentar, agar tidak dapat dikaitkan dengan penulisnya.",
+            "Comments appear a group at a time, at least {} at once, so that none can be traced to its writer.",
         ),
-        CommentsTotal => ("{} komentar, terbaru dahulu.", "{} comments, newest first."),
+        CommentsTotal => (
+            "{} komentar, dalam urutan acak tetap.",
+            "{} comments, in a fixed random order.",
+        ),
+        ReleasedInSteps => (
+            "Angka diperbarui per kelompok, setiap bertambah minimal {} responden, agar jawaban seseorang tidak dapat diketahui dengan membandingkan laporan.",
+            "Figures are updated per group, each time at least {} more respondents can be added, so that no one's answers can be found by comparing reports.",
+        ),
+        HeldBack => (
+            "Sekurang-kurangnya {} jawaban menunggu kelompoknya cukup besar.",
+            "At least {} responses are waiting for their group to be large enough.",
+        ),
         Keywords => ("Kata yang sering muncul", "Frequent words"),
         NoComments => ("Belum ada komentar.", "No comments yet."),
         NoReportWaves => (

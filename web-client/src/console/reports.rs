@@ -608,6 +608,12 @@ fn summary(lang: Lang, r: &WaveReport) -> Html {
             if !cards.is_empty() {
                 <ul class="headlines">{ for cards }</ul>
             }
+            <p class="small muted" id="report-release">
+                { fill(t(lang, Key::ReleasedInSteps), &[&k.to_string()]) }
+                if let Some(held) = r.held_back.filter(|n| *n > 0) {
+                    { " " }{ fill(t(lang, Key::HeldBack), &[&held.to_string()]) }
+                }
+            </p>
         </section>
     }
 }
@@ -1049,9 +1055,8 @@ fn comments_view(lang: Lang, r: &WaveReport) -> Html {
     } else if c.items.is_empty() {
         html! { <p class="muted">{ t(lang, Key::NoComments) }</p> }
     } else {
-        // Newest first (the server's order; sorted again by date, stable, to be sure).
-        let mut items: Vec<_> = c.items.iter().collect();
-        items.sort_by(|a, b| b.received_on.cmp(&a.received_on));
+        // The server's order: a keyed hash, unrelated to arrival.
+        let items: Vec<_> = c.items.iter().collect();
         html! {
             <>
                 <p class="small muted">{ fill(t(lang, Key::CommentsTotal), &[&c.total.to_string()]) }</p>
@@ -1067,7 +1072,6 @@ fn comments_view(lang: Lang, r: &WaveReport) -> Html {
                     { for items.iter().map(|i| html! {
                         <li>
                             <p>{ i.text.clone() }</p>
-                            <p class="small muted">{ crate::i18n::date_display(&i.received_on) }</p>
                         </li>
                     }) }
                 </ul>
