@@ -14,6 +14,7 @@ mod browser_digest;
 mod browser_form;
 mod browser_invitation;
 mod bus_and_limits;
+mod credentials;
 mod digests;
 mod errors;
 mod faults;
