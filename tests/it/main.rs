@@ -9,6 +9,7 @@ mod access;
 mod auth;
 mod browser;
 mod browser_console;
+mod browser_credential;
 mod browser_dashboard;
 mod browser_digest;
 mod browser_form;

@@ -103,6 +103,8 @@ fn state_label(lang: Lang, state: &str) -> String {
         "open" => Key::StateOpen,
         "answered" => Key::StateAnswered,
         "expired" => Key::StateExpired,
+        "opened" => Key::StateOpened,
+        "not_opened" => Key::StateNotOpened,
         other => return other.to_owned(),
     };
     t(lang, key).to_owned()
@@ -120,6 +122,16 @@ fn delivery_label(lang: Lang, delivery: &str) -> String {
 }
 
 const STATES: [&str; 3] = ["open", "answered", "expired"];
+/// Anonymous waves: the server knows who opened their link (was issued a credential), not who answered.
+const ANONYMOUS_STATES: [&str; 3] = ["not_opened", "opened", "expired"];
+
+fn states_of(anonymous: bool) -> &'static [&'static str; 3] {
+    if anonymous {
+        &ANONYMOUS_STATES
+    } else {
+        &STATES
+    }
+}
 const DELIVERIES: [&str; 4] = ["pending", "sending", "sent", "failed"];
 
 #[component]
@@ -151,6 +163,10 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
         Some(Ok(all)) => all.iter().find(|w| w.slug == slug).cloned(),
         _ => None,
     };
+    let anonymous = wave
+        .as_ref()
+        .is_some_and(|w| w.anonymity == serap_shared::api::Anonymity::Anonymous);
+    let invited = matches!(&*invitations, Some(Ok(list)) if !list.invitations.is_empty());
     let header = match (&*waves, &wave) {
         (None, _) => html! { <h1 id="wave-title">{ slug.clone() }</h1> },
         (Some(_), None) => html! {
@@ -167,6 +183,14 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
                     <a href={w.link.clone()}>{ w.link.clone() }</a>
                 </p>
                 <p class="small muted">{ when(&w.opens_at) }{ " – " }{ when(&w.closes_at) }</p>
+                if w.open_link_with_audience {
+                    <p id="open-link-warning" class="error" role="alert">{ ctx.t(Key::OpenLinkWarning) }</p>
+                } else if invited {
+                    <p id="open-link-closed" class="small">{ ctx.t(Key::OpenLinkClosed) }</p>
+                }
+                if anonymous {
+                    <p id="anonymous-notice" class="small">{ ctx.t(Key::AnonymousInvitationsNotice) }</p>
+                }
                 <p id="wave-report-link">
                     { link(format!("/console/waves/{}/report", w.slug), None, html! { ctx.t(Key::ViewReport) }) }
                 </p>
@@ -186,9 +210,9 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
         html! {
             <>
                 <p id="invitation-total">{ fill(ctx.t(Key::InvitedTotal), &[&total]) }</p>
-                <h3>{ ctx.t(Key::ByAnswer) }</h3>
+                <h3>{ ctx.t(if anonymous { Key::ByOpening } else { Key::ByAnswer }) }</h3>
                 <ul class="stats" id="invitation-states">
-                    { for STATES.iter().map(|s| html! {
+                    { for states_of(anonymous).iter().map(|s| html! {
                         <li id={format!("state-{s}")}>
                             <span class="stat-n">{ count(&|i| i.state == *s) }</span>
                             <span class="stat-label">{ state_label(lang, s) }</span>
@@ -229,7 +253,7 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
             </section>
             <section class="card" aria-labelledby="list-title">
                 <h2 id="list-title">{ ctx.t(Key::InvitationList) }</h2>
-                <InvitationTable list={(*invitations).clone()} />
+                <InvitationTable list={(*invitations).clone()} {anonymous} />
             </section>
         </>
     }
@@ -281,6 +305,7 @@ fn rates_view(ctx: &super::Ctx, rates: &Load<ResponseRates>, retry: Callback<Mou
 #[derive(Properties, PartialEq)]
 struct TableProps {
     list: Load<InvitationList>,
+    anonymous: bool,
 }
 
 /// The invitations, filtered by state.
@@ -310,7 +335,7 @@ fn InvitationTable(props: &TableProps) -> Html {
             <label for="invitation-filter" class="field-label">{ ctx.t(Key::ShowState) }</label>
             <select id="invitation-filter" class="text" {onchange}>
                 <option value="" selected={filter.is_empty()}>{ ctx.t(Key::All) }</option>
-                { for STATES.iter().map(|s| html! {
+                { for states_of(props.anonymous).iter().map(|s| html! {
                     <option value={*s} selected={*filter == *s}>{ state_label(lang, s) }</option>
                 }) }
             </select>
@@ -320,7 +345,7 @@ fn InvitationTable(props: &TableProps) -> Html {
                         <tr>
                             <th scope="col">{ ctx.t(Key::Name) }</th>
                             <th scope="col">{ ctx.t(Key::Unit) }</th>
-                            <th scope="col">{ ctx.t(Key::Answer) }</th>
+                            <th scope="col">{ ctx.t(if props.anonymous { Key::OpenedColumn } else { Key::Answer }) }</th>
                             <th scope="col">{ ctx.t(Key::Delivery) }</th>
                             <th scope="col" class="num">{ ctx.t(Key::RemindersSent) }</th>
                         </tr>

@@ -8,7 +8,8 @@
 
 use js_sys::{Array, JSON, Object, Reflect};
 use serap_shared::api::{
-    Anonymity, InvitationForm, PublicForm, Receipt, ServerInfo, SubmitResponse, Unit,
+    Anonymity, Credential, CredentialIssued, CredentialKey, CredentialRequest, InvitationForm,
+    PublicForm, Receipt, ServerInfo, SubmitResponse, Unit,
 };
 use serap_shared::error::{ErrorBody, ErrorDetail, FieldError};
 use serap_shared::i18n::Text;
@@ -464,8 +465,54 @@ impl FromJson for InvitationForm {
         Some(InvitationForm {
             greeting_name: o.string("greeting_name")?,
             unit_id: o.uuid("unit_id")?,
+            credential_key: o.opt("credential_key", credential_key)?,
             form: PublicForm::from_json(&o.get("form"))?,
         })
+    }
+}
+
+fn credential_key(v: &JsValue) -> Option<CredentialKey> {
+    let o = obj(v)?;
+    Some(CredentialKey {
+        modulus: o.string("modulus")?,
+        exponent: o.string("exponent")?,
+    })
+}
+
+fn credential(v: &JsValue) -> Option<Credential> {
+    let o = obj(v)?;
+    Some(Credential {
+        message: o.string("message")?,
+        signature: o.string("signature")?,
+    })
+}
+
+impl FromJson for CredentialIssued {
+    fn from_json(v: &JsValue) -> Option<Self> {
+        Some(CredentialIssued {
+            blind_signature: obj(v)?.string("blind_signature")?,
+        })
+    }
+}
+
+impl ToJson for CredentialRequest {
+    fn write(&self, out: &mut String) {
+        object(
+            out,
+            [("blinded_message", &self.blinded_message as &dyn ToJson)],
+        )
+    }
+}
+
+impl ToJson for Credential {
+    fn write(&self, out: &mut String) {
+        object(
+            out,
+            [
+                ("message", &self.message as &dyn ToJson),
+                ("signature", &self.signature),
+            ],
+        )
     }
 }
 
@@ -483,7 +530,7 @@ impl FromJson for Draft {
     }
 }
 
-const SUBMIT_FIELDS: [&str; 3] = ["submission_id", "unit_id", "answers"];
+const SUBMIT_FIELDS: [&str; 4] = ["submission_id", "unit_id", "answers", "credential"];
 
 /// `SubmitResponse` denies unknown fields.
 fn submit_response(v: &JsValue) -> Option<SubmitResponse> {
@@ -498,6 +545,7 @@ fn submit_response(v: &JsValue) -> Option<SubmitResponse> {
         submission_id: o.uuid("submission_id")?,
         unit_id: o.uuid("unit_id")?,
         answers: o.req("answers", answers)?,
+        credential: o.opt("credential", credential)?,
     })
 }
 
@@ -677,7 +725,13 @@ impl ToJson for SubmitResponse {
                 ("submission_id", &self.submission_id as &dyn ToJson),
                 ("unit_id", &self.unit_id),
                 ("answers", &self.answers),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                self.credential
+                    .as_ref()
+                    .map(|c| ("credential", c as &dyn ToJson)),
+            ),
         )
     }
 }
