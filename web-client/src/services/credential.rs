@@ -38,7 +38,10 @@ fn big(hex: &str) -> Option<BigInt> {
 /// `x` as `width` hex digits (big-endian, zero-padded).
 fn to_hex(x: &BigInt, width: usize) -> String {
     let digits: String = x.to_string(16).map(String::from).unwrap_or_default();
-    let mut out = "0".repeat(width.saturating_sub(digits.len()));
+    let mut out = String::with_capacity(width);
+    while out.len() + digits.len() < width {
+        out.push('0');
+    }
     out.push_str(&digits);
     out
 }
@@ -63,75 +66,78 @@ async fn sha384(data: &[u8]) -> Option<Vec<u8>> {
     Some(Uint8Array::new(&JsFuture::from(promise).await.ok()?).to_vec())
 }
 
-/// `base^exp mod n` (square and multiply; `exp` is the public exponent, a few bits).
-fn mod_pow(base: &BigInt, exp: &BigInt, n: &BigInt) -> BigInt {
-    let zero = BigInt::from(0u32);
-    let one = BigInt::from(1u32);
-    let mut result = one.clone();
-    let mut b = base % n;
-    let mut e = exp.clone();
-    while e != zero {
-        if (&e & &one) == one {
-            result = &(&result * &b) % n;
-        }
-        b = &(&b * &b) % n;
-        e = &e >> &one;
+/// `a * b mod n`: one place for the product (every call to `BigInt` goes through the JS glue).
+#[inline(never)]
+fn mul_mod(a: &BigInt, b: &BigInt, n: &BigInt) -> BigInt {
+    &(a * b) % n
+}
+
+/// `x^65537 mod n`: sixteen squarings and a product (the server's keys use e = 65537).
+#[inline(never)]
+fn pow_e(x: &BigInt, n: &BigInt) -> BigInt {
+    let mut y = x % n;
+    for _ in 0..16 {
+        y = mul_mod(&y, &y, n);
     }
-    result
+    mul_mod(&y, x, n)
 }
 
 /// `a^-1 mod n` by the extended Euclidean algorithm, if `a` is invertible.
+#[inline(never)]
 fn mod_inverse(a: &BigInt, n: &BigInt) -> Option<BigInt> {
-    let zero = BigInt::from(0u32);
-    let (mut t, mut new_t) = (zero.clone(), BigInt::from(1u32));
+    let (mut t, mut new_t) = (BigInt::from(0u32), BigInt::from(1u32));
     let (mut r, mut new_r) = (n.clone(), a % n);
-    while new_r != zero {
+    while new_r != 0u32 {
         let q = &r / &new_r;
         let next_t = &t - &(&q * &new_t);
         t = std::mem::replace(&mut new_t, next_t);
         let next_r = &r - &(&q * &new_r);
         r = std::mem::replace(&mut new_r, next_r);
     }
-    (r == 1u32).then(|| &(&(&t % n) + n) % n)
+    (r == 1u32).then(|| &(&t + n) % n)
 }
 
-/// EMSA-PSS-ENCODE (RFC 8017 9.1.1) of `message` for a 2048-bit modulus: emBits 2047, emLen 256.
+/// EMSA-PSS-ENCODE (RFC 8017 9.1.1) of `message` for a modulus of `em_len` bytes, a multiple of 8 bits
+/// (emBits = modBits - 1, so the top bit is cleared). The digests run in one loop (one await: smaller
+/// code): mHash = H(message), H = H(0^8 || mHash || salt), then MGF1(H) block by block into DB.
 async fn pss_encode(message: &[u8], em_len: usize) -> Option<Vec<u8>> {
     let salt = random(HASH_LEN)?;
-    let mut prefixed = vec![0u8; 8];
-    prefixed.extend(sha384(message).await?);
-    prefixed.extend(&salt);
-    let h = sha384(&prefixed).await?;
     let db_len = em_len - HASH_LEN - 1;
     let mut db = vec![0u8; db_len - HASH_LEN - 1];
     db.push(1);
     db.extend(&salt);
-    // MGF1-SHA-384 over H, XORed into DB.
-    let mut counter = 0u32;
+    let mut input = message.to_vec();
+    let mut h = Vec::new();
     let mut at = 0;
-    while at < db_len {
-        let mut seed = h.clone();
-        seed.extend(counter.to_be_bytes());
-        for b in sha384(&seed).await? {
-            if at < db_len {
-                db[at] ^= b;
-                at += 1;
+    loop {
+        let digest = sha384(&input).await?;
+        if h.is_empty() && input.len() != 8 + 2 * HASH_LEN {
+            // mHash: next, H over the salted M'.
+            input = vec![0u8; 8];
+            input.extend(digest);
+            input.extend(&salt);
+        } else if h.is_empty() {
+            // H: next, MGF1 with counter 0.
+            h = digest;
+            input = h.clone();
+            input.extend([0u8; 4]);
+        } else {
+            for b in digest {
+                if at < db_len {
+                    db[at] ^= b;
+                    at += 1;
+                }
             }
+            if at == db_len {
+                break;
+            }
+            input[HASH_LEN + 3] += 1;
         }
-        counter += 1;
     }
     db[0] &= 0x7f;
     db.extend(h);
     db.push(0xbc);
     Some(db)
-}
-
-/// What a retry needs, kept before the blinded message is sent.
-struct Pending {
-    message: String,
-    blinded: String,
-    r_inv: String,
-    encoded: String,
 }
 
 fn storage_key(token: &str) -> String {
@@ -140,101 +146,89 @@ fn storage_key(token: &str) -> String {
     k
 }
 
-/// The stored state: `[message, blinded, r_inv, encoded]` while pending, `[message, signature]` once done.
-fn load(token: &str) -> Vec<String> {
-    crate::services::store::get_text(&storage_key(token))
-        .map(|t| t.split(',').map(String::from).collect())
-        .unwrap_or_default()
-}
-
-fn save(token: &str, parts: &[&str]) {
-    crate::services::store::set_text(&storage_key(token), &parts.join(","));
+/// What is kept for the invitation, as one string of hex fields: the message (64 digits) then, once done,
+/// the signature; while a request may be under way, the blinded message, `r^-1` and the encoded message.
+fn load(token: &str) -> String {
+    crate::services::store::get_text(&storage_key(token)).unwrap_or_default()
 }
 
 /// The credential kept for this invitation, if it was obtained on this device.
 pub fn stored(token: &str) -> Option<Credential> {
-    match load(token).as_slice() {
-        [message, signature] => Some(Credential {
-            message: message.clone(),
-            signature: signature.clone(),
-        }),
-        _ => None,
+    let kept = load(token);
+    (kept.len() == 2 * MESSAGE_LEN + 512).then(|| Credential {
+        message: kept[..2 * MESSAGE_LEN].to_string(),
+        signature: kept[2 * MESSAGE_LEN..].to_string(),
+    })
+}
+
+fn broken() -> ApiError {
+    ApiError::Server {
+        status: 200,
+        body: None,
     }
 }
 
-async fn blind(key: &CredentialKey) -> Option<Pending> {
-    let n = big(&key.modulus)?;
-    let e = big(&key.exponent)?;
-    let width = key.modulus.len();
-    let message = random(MESSAGE_LEN)?;
-    let encoded = hex(&pss_encode(&message, width / 2).await?);
-    let m = big(&encoded)?;
-    loop {
-        let r = &big(&hex(&random(width / 2)?))? % &n;
-        let Some(r_inv) = mod_inverse(&r, &n) else {
-            continue;
-        };
-        let blinded = &(&m * &mod_pow(&r, &e, &n)) % &n;
-        return Some(Pending {
-            message: hex(&message),
-            blinded: to_hex(&blinded, width),
-            r_inv: to_hex(&r_inv, width),
-            encoded,
-        });
+/// Blinds the encoded message with a fresh random `r` and keeps what a retry needs: the message, the
+/// blinded message, `r^-1` and the encoded message (hex, one string).
+#[inline(never)]
+fn blind(token: &str, n: &BigInt, width: usize, message: &[u8], encoded: &[u8]) -> Option<String> {
+    let m = big(&hex(encoded))?;
+    let (r, r_inv) = loop {
+        let r = &big(&hex(&random(width / 2)?))? % n;
+        if let Some(inv) = mod_inverse(&r, n) {
+            break (r, inv);
+        }
+    };
+    let mut kept = hex(message);
+    kept.push_str(&to_hex(&mul_mod(&m, &pow_e(&r, n), n), width));
+    kept.push_str(&to_hex(&r_inv, width));
+    kept.push_str(&hex(encoded));
+    crate::services::store::set_text(&storage_key(token), &kept);
+    Some(kept)
+}
+
+/// Unblinds the blind signature, checks it, and keeps the credential.
+#[inline(never)]
+fn finish(token: &str, n: &BigInt, width: usize, kept: &str, issued: &str) -> Option<Credential> {
+    let fields = &kept[2 * MESSAGE_LEN..];
+    let s = mul_mod(&big(issued)?, &big(&fields[width..2 * width])?, n);
+    if pow_e(&s, n) != big(&fields[2 * width..])? {
+        return None;
     }
+    let done = Credential {
+        message: kept[..2 * MESSAGE_LEN].to_string(),
+        signature: to_hex(&s, width),
+    };
+    let mut text = done.message.clone();
+    text.push_str(&done.signature);
+    crate::services::store::set_text(&storage_key(token), &text);
+    Some(done)
 }
 
 /// The invitation's credential: the stored one, or a new one from the server (the same blinded message
-/// again when an earlier attempt did not finish). `None` from the browser's crypto or a signature that
-/// does not check is a `Server` error without a body.
+/// again when an earlier attempt did not finish). The browser's crypto failing or a signature that does
+/// not check is a `Server` error without a body.
 pub async fn obtain(token: &str, key: &CredentialKey) -> Result<Credential, ApiError> {
     if let Some(done) = stored(token) {
         return Ok(done);
     }
-    let broken = || ApiError::Server {
-        status: 200,
-        body: None,
-    };
-    let pending = match load(token).as_slice() {
-        [message, blinded, r_inv, encoded] => Pending {
-            message: message.clone(),
-            blinded: blinded.clone(),
-            r_inv: r_inv.clone(),
-            encoded: encoded.clone(),
-        },
-        _ => {
-            let fresh = blind(key).await.ok_or_else(broken)?;
-            save(
-                token,
-                &[&fresh.message, &fresh.blinded, &fresh.r_inv, &fresh.encoded],
-            );
-            fresh
-        }
-    };
+    let width = key.modulus.len();
+    let n = big(&key.modulus)
+        .filter(|_| key.exponent == "010001")
+        .ok_or_else(broken)?;
+    let mut kept = load(token);
+    if kept.len() != 2 * MESSAGE_LEN + 3 * width {
+        // Blinded and kept before anything is sent: a retry sends the same blinded message.
+        let message = random(MESSAGE_LEN).ok_or_else(broken)?;
+        let encoded = pss_encode(&message, width / 2).await.ok_or_else(broken)?;
+        kept = blind(token, &n, width, &message, &encoded).ok_or_else(broken)?;
+    }
     let mut path = String::from("/api/v1/invitations/");
     path.push_str(token);
     path.push_str("/credential");
     let request = CredentialRequest {
-        blinded_message: pending.blinded.clone(),
+        blinded_message: kept[2 * MESSAGE_LEN..2 * MESSAGE_LEN + width].to_string(),
     };
     let (_, issued) = api::post_json::<_, CredentialIssued>(&path, &request).await?;
-    let (Some(n), Some(e), Some(z), Some(r_inv), Some(m)) = (
-        big(&key.modulus),
-        big(&key.exponent),
-        big(&issued.blind_signature),
-        big(&pending.r_inv),
-        big(&pending.encoded),
-    ) else {
-        return Err(broken());
-    };
-    let s = &(&z * &r_inv) % &n;
-    if mod_pow(&s, &e, &n) != m {
-        return Err(broken());
-    }
-    let signature = to_hex(&s, key.modulus.len());
-    save(token, &[&pending.message, &signature]);
-    Ok(Credential {
-        message: pending.message,
-        signature,
-    })
+    finish(token, &n, width, &kept, &issued.blind_signature).ok_or_else(broken)
 }

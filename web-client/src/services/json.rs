@@ -604,11 +604,22 @@ impl ToJson for String {
     }
 }
 
+/// A number as the browser writes it (`Number.prototype.toString`: the shortest text that reads back the
+/// same, as Rust's `Display`, with an exponent only below 1e-6 and from 1e21). Rust's float printing is
+/// more than 10 KB of wasm; every number the respondent app writes goes through here instead, and the
+/// shared validation messages too (`set_number_format`).
+pub fn num_text(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 impl ToJson for f64 {
     /// Non-finite numbers are `null`, as serde_json writes them.
     fn write(&self, out: &mut String) {
         if self.is_finite() {
-            out.push_str(&self.to_string());
+            out.push_str(&num_text(*self));
         } else {
             out.push_str("null");
         }
@@ -725,13 +736,8 @@ impl ToJson for SubmitResponse {
                 ("submission_id", &self.submission_id as &dyn ToJson),
                 ("unit_id", &self.unit_id),
                 ("answers", &self.answers),
-            ]
-            .into_iter()
-            .chain(
-                self.credential
-                    .as_ref()
-                    .map(|c| ("credential", c as &dyn ToJson)),
-            ),
+                ("credential", &self.credential),
+            ],
         )
     }
 }

@@ -606,8 +606,6 @@ impl FormPage {
                     return false;
                 };
                 body.credential = Some(c);
-                store::enqueue(&self.key, &body);
-                self.queued = Some(body.clone());
             }
             let Some(form) = &self.form else {
                 return false;
