@@ -610,7 +610,7 @@ impl ToJson for String {
 /// shared validation messages too (`set_number_format`).
 pub fn num_text(n: f64) -> String {
     js_sys::Number::from(n)
-        .to_string(10)
+        .to_string_with_radix(10)
         .map(String::from)
         .unwrap_or_default()
 }
