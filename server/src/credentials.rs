@@ -72,9 +72,16 @@ pub fn from_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-fn sha256_bytes_hex(bytes: &[u8]) -> String {
+/// SHA-256 of bytes, in hex (spent credentials are stored as the hash of their message).
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     to_hex(&Sha256::digest(bytes))
+}
+
+/// A big-endian number without its leading zero bytes (the exponent comes padded to a whole limb).
+fn significant(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
 }
 
 fn coded(status: StatusCode, code: &'static str, message: &str) -> ApiError {
@@ -129,8 +136,8 @@ pub async fn key_for<C: ConnectionTrait>(
         wave_id: Set(wave_id),
         unit_id: Set(unit_id),
         secret_key: Set(to_hex(&secret)),
-        modulus: Set(to_hex(&components.n())),
-        exponent: Set(to_hex(&components.e())),
+        modulus: Set(to_hex(significant(&components.n()))),
+        exponent: Set(to_hex(significant(&components.e()))),
     })
     .on_conflict(
         OnConflict::columns([
@@ -194,7 +201,7 @@ pub async fn issue(
                 "Harus 256 bita dalam heksadesimal / Must be 256 bytes in hex",
             )])
         })?;
-    let blind_hash = sha256_bytes_hex(&blinded);
+    let blind_hash = sha256_hex_bytes(&blinded);
     let already = credential_issuance::Entity::find_by_id(invited.invitation.id)
         .one(db)
         .await?;
@@ -276,7 +283,7 @@ pub async fn verify<C: ConnectionTrait>(
         .await
         .map_err(|e| anyhow::anyhow!("verifying task: {e}"))?
         .map_err(|_| invalid())?;
-    Ok(sha256_bytes_hex(&message))
+    Ok(sha256_hex_bytes(&message))
 }
 
 /// The respondent's side, natively (the crate's client API): what the browser does in

@@ -6,6 +6,7 @@ mod helpers;
 mod logs;
 
 mod access;
+mod at_rest;
 mod auth;
 mod browser;
 mod browser_console;

@@ -152,6 +152,19 @@ fn load(token: &str) -> String {
     crate::services::store::get_text(&storage_key(token)).unwrap_or_default()
 }
 
+/// What is kept once the credential was used: the answers went in from this device.
+const SPENT: &str = "spent";
+
+/// Marks the invitation's credential as used (the response is stored).
+pub fn mark_spent(token: &str) {
+    crate::services::store::set_text(&storage_key(token), SPENT);
+}
+
+/// Whether this device already answered with the invitation's credential.
+pub fn spent(token: &str) -> bool {
+    load(token) == SPENT
+}
+
 /// The credential kept for this invitation, if it was obtained on this device.
 pub fn stored(token: &str) -> Option<Credential> {
     let kept = load(token);

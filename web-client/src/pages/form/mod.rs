@@ -402,6 +402,10 @@ impl FormPage {
             return;
         };
         let (token, key) = (token.to_string(), key.clone());
+        if credential::spent(&token) {
+            self.gone = Some(Key::InvitationUsed);
+            return;
+        }
         self.credential = credential::stored(&token);
         if self.credential.is_none() {
             self.asking = true;
@@ -626,6 +630,9 @@ impl FormPage {
         match result {
             Ok((_, receipt)) => {
                 store::dequeue(&self.key, sid);
+                if let Some((token, _)) = self.credential_key() {
+                    credential::mark_spent(token);
+                }
                 if current {
                     store::clear_draft(&self.key);
                     self.draft = Draft::new();
