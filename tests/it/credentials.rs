@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use sea_orm::EntityTrait;
 use serap_server::credentials::client;
 use serap_shared::api::{Credential, CredentialIssued, InvitationForm};
 use serap_shared::survey::{SurveyDefinition, example_answers};
@@ -341,6 +342,27 @@ async fn anonymous_waves_are_answered_with_credentials(db: Db) {
         })
         .collect();
     assert_eq!(reminded, ["bunga@serangkota.go.id"]);
+
+    // Once sent, the outbox keeps no token: the invitation and reminder bodies are blanked.
+    crate::helpers::eventually(
+        Duration::from_secs(20),
+        "the outbox without tokens",
+        || async {
+            let rows = serap_server::entities::outbox_message::Entity::find()
+                .all(&app.state.db)
+                .await
+                .unwrap();
+            let sent = rows.iter().all(|m| m.status == "sent");
+            let tokenless = rows.iter().all(|m| {
+                tokens
+                    .values()
+                    .flatten()
+                    .all(|t| !m.body_text.contains(t.as_str()) && !m.body_html.contains(t.as_str()))
+            });
+            (sent && tokenless).then_some(())
+        },
+    )
+    .await;
 
     // The open link of a wave with invitations is closed, for the form and for submissions, until an
     // admin allows it (audited).
