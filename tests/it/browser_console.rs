@@ -279,6 +279,21 @@ async fn an_admin_invites_a_unit_and_the_invited_person_answers_once_through_the
             t.contains("Tautan terbuka ditutup")
         })
         .await;
+    // Opening it again warns plainly; then it is closed again.
+    tap(b, "open-link-toggle").await;
+    browser
+        .wait_text("#open-link-warning", |t| {
+            t.contains(
+                "Siapa pun yang memiliki tautan dapat menambahkan jawaban untuk unit mana pun",
+            )
+        })
+        .await;
+    tap(b, "open-link-toggle").await;
+    browser
+        .wait_text("#open-link-closed", |t| {
+            t.contains("Tautan terbuka ditutup")
+        })
+        .await;
     browser
         .wait_text("#invitation-table tbody", |t| t.contains("Dewi Anggraini"))
         .await;

@@ -181,6 +181,8 @@ pub enum Key {
     AnonymousInvitationsNotice,
     OpenLinkClosed,
     OpenLinkWarning,
+    AllowOpenLink,
+    CloseOpenLink,
     DeliveryPending,
     DeliverySending,
     DeliverySent,
@@ -546,6 +548,11 @@ fn texts(key: Key) -> (&'static str, &'static str) {
             "Tautan terbuka ditutup karena survei ini memiliki undangan pribadi: jawaban hanya diterima melalui tautan undangan.",
             "The open link is closed because this survey has personal invitations: responses come only through invitation links.",
         ),
+        AllowOpenLink => (
+            "Tetap terima jawaban lewat tautan terbuka",
+            "Keep accepting responses through the open link",
+        ),
+        CloseOpenLink => ("Tutup tautan terbuka", "Close the open link"),
         OpenLinkWarning => (
             "Perhatian: tautan terbuka survei ini tetap menerima jawaban. Siapa pun yang memiliki tautan dapat menambahkan jawaban untuk unit mana pun, sehingga ambang pelaporan melemah.",
             "Warning: this survey's open link still accepts responses. Anyone with the link can add responses to any unit, which weakens the reporting threshold.",

@@ -140,7 +140,7 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
     let lang = ctx.lang;
     let slug = props.slug.to_string();
     let reload = use_state(|| 0u32);
-    let waves = use_get::<Vec<Wave>>("/api/v1/waves".into(), 0);
+    let waves = use_get::<Vec<Wave>>("/api/v1/waves".into(), *reload);
     let invitations = use_get::<InvitationList>(wave_path(&slug, "/invitations"), *reload);
     let rates = use_get::<ResponseRates>(wave_path(&slug, "/response-rates"), *reload);
     let units = use_get::<Vec<Unit>>("/api/v1/units".into(), 0);
@@ -187,6 +187,14 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
                     <p id="open-link-warning" class="error" role="alert">{ ctx.t(Key::OpenLinkWarning) }</p>
                 } else if invited {
                     <p id="open-link-closed" class="small">{ ctx.t(Key::OpenLinkClosed) }</p>
+                }
+                if w.open_link_with_audience || invited {
+                    <p>
+                        <button type="button" id="open-link-toggle" class="secondary"
+                            onclick={toggle_open_link(&ctx, &slug, !w.open_link_with_audience, refresh.clone())}>
+                            { ctx.t(if w.open_link_with_audience { Key::CloseOpenLink } else { Key::AllowOpenLink }) }
+                        </button>
+                    </p>
                 }
                 if anonymous {
                     <p id="anonymous-notice" class="small">{ ctx.t(Key::AnonymousInvitationsNotice) }</p>
@@ -257,6 +265,28 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
             </section>
         </>
     }
+}
+
+/// Opens or closes the wave's open link while it has invitations (`PATCH /api/v1/waves/{slug}`, audited).
+fn toggle_open_link(
+    ctx: &super::Ctx,
+    slug: &str,
+    open: bool,
+    on_done: Callback<()>,
+) -> Callback<MouseEvent> {
+    let (ctx, path) = (ctx.clone(), wave_path(slug, ""));
+    Callback::from(move |_| {
+        let (ctx, path, on_done) = (ctx.clone(), path.clone(), on_done.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let body = serap_shared::api::UpdateWave {
+                open_link_with_audience: Some(open),
+            };
+            match api::patch::<_, Ignored>(&path, &body, ctx.csrf()).await {
+                Ok(_) => on_done.emit(()),
+                Err(f) => ctx.failed(&f),
+            }
+        });
+    })
 }
 
 fn rates_view(ctx: &super::Ctx, rates: &Load<ResponseRates>, retry: Callback<MouseEvent>) -> Html {
