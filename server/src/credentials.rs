@@ -2,7 +2,7 @@
 //! Deterministic, 2048-bit keys).
 //!
 //! Why: a personal link must prove "invited and not answered yet" without the server ever storing which
-//! invitation a response came from (DESIGN invariant 4), also in storage-engine traces (one transaction
+//! invitation a response came from, also in storage-engine traces (one transaction
 //! touching both an invitation and a response). So the two events are split:
 //!
 //! 1. **Issuance** (`issue`, `POST /api/v1/invitations/{token}/credential`): the respondent's client makes

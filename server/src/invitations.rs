@@ -4,7 +4,7 @@
 //! waves: who have not opened their link), on the wave's schedule, at most `max_reminders` each; every
 //! instance runs the `Reminders` worker and a conditional update makes one of them send each reminder.
 //!
-//! Anonymity (DESIGN invariant 4): in anonymous waves the link is never used to answer. Opening it issues
+//! Anonymity: in anonymous waves the link is never used to answer. Opening it issues
 //! a one-time blind-signed credential (`credentials`), recorded as `credential_issuances`; the response is
 //! later submitted with the credential and without the token, so the server knows who opened, never who
 //! answered. Identified and confidential waves answer with the token (`submission::submit_invited`): that
