@@ -12,6 +12,7 @@ mod m20261128_000006_password_resets;
 mod m20261128_000007_comments;
 mod m20261128_000008_digests;
 mod m20261205_000009_release;
+mod m20261205_000010_credentials;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_comments::Migration),
             Box::new(m20261128_000008_digests::Migration),
             Box::new(m20261205_000009_release::Migration),
+            Box::new(m20261205_000010_credentials::Migration),
         ]
     }
 }

@@ -268,6 +268,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
             min_group_size: Set(DEFAULT_MIN_GROUP),
             min_comment_group_size: Set(DEFAULT_MIN_COMMENT_GROUP),
             created_at: Set(now),
+            open_link_with_audience: Set(false),
         }
         .insert(db)
         .await?;

@@ -44,6 +44,13 @@ pub enum ApiError {
     /// A one-time link that was used or expired: `code` says which (`invitation_used`...).
     #[error("gone: {code}")]
     Gone { code: &'static str, message: String },
+    /// A refusal with its own status and code (`credential_spent`, `open_link_closed`...).
+    #[error("{code}")]
+    Coded {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     #[error("too many requests")]
     TooManyRequests { retry_after: Duration },
     #[error("service unavailable: {0}")]
@@ -186,6 +193,7 @@ impl ApiError {
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Closed(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Gone { .. } => StatusCode::GONE,
+            ApiError::Coded { status, .. } => *status,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) | ApiError::DatabaseUnavailable => {
                 StatusCode::SERVICE_UNAVAILABLE
@@ -206,7 +214,7 @@ impl ApiError {
             ApiError::RequestTimeout => "request_timeout",
             ApiError::Unprocessable { .. } => "validation_failed",
             ApiError::Closed(_) => "wave_closed",
-            ApiError::Gone { code, .. } => code,
+            ApiError::Gone { code, .. } | ApiError::Coded { code, .. } => code,
             ApiError::TooManyRequests { .. } => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::DatabaseUnavailable => "database_unavailable",
@@ -235,7 +243,9 @@ impl ApiError {
                 "Isi permintaan terlalu lambat diterima, kirim ulang / Request body too slow, send it again"
                     .into()
             }
-            ApiError::Closed(what) | ApiError::Gone { message: what, .. } => what.clone(),
+            ApiError::Closed(what)
+            | ApiError::Gone { message: what, .. }
+            | ApiError::Coded { message: what, .. } => what.clone(),
             ApiError::TooManyRequests { retry_after } => format!(
                 "Terlalu banyak permintaan, coba lagi dalam {} detik / Too many requests, retry in {} s",
                 retry_after.as_secs().max(1),

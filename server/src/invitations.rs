@@ -1,12 +1,14 @@
 //! Personal invitations: an admin targets a wave at units (with their subtrees) and people; each person gets
 //! a one-time link `/s/<token>` by email (queued in the same transaction as the invitation, DESIGN invariant
-//! 7). The token is stored only as its SHA-256. Reminders go to people who have not answered, on the wave's
-//! schedule, at most `max_reminders` each; every instance runs the `Reminders` worker and a conditional
-//! update makes one of them send each reminder.
+//! 7). The token is stored only as its SHA-256. Reminders go to people who have not answered (anonymous
+//! waves: who have not opened their link), on the wave's schedule, at most `max_reminders` each; every
+//! instance runs the `Reminders` worker and a conditional update makes one of them send each reminder.
 //!
-//! Anonymity (DESIGN invariant 4): answering deletes the invitation's `unanswered_invitations` row and
-//! writes nothing else about it (`submission::submit_invited`); the `invitations` row is never touched by a
-//! response. Identified and confidential waves record the link in `invitation_responses`.
+//! Anonymity: in anonymous waves the link is never used to answer. Opening it issues
+//! a one-time blind-signed credential (`credentials`), recorded as `credential_issuances`; the response is
+//! later submitted with the credential and without the token, so the server knows who opened, never who
+//! answered. Identified and confidential waves answer with the token (`submission::submit_invited`): that
+//! deletes the invitation's `unanswered_invitations` row and records the link in `invitation_responses`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -28,8 +30,8 @@ use uuid::Uuid;
 
 use crate::auth::{random_token, sha256_hex};
 use crate::entities::{
-    invitation, invitation_link, org_unit, outbox_message, person, reminder_policy,
-    unanswered_invitation, wave,
+    credential_issuance, invitation, invitation_link, org_unit, outbox_message, person,
+    reminder_policy, unanswered_invitation, wave,
 };
 use crate::error::ApiError;
 use crate::outbox::{self, NewEmail};
@@ -374,7 +376,10 @@ pub async fn send_reminders(
                     .from(unanswered_invitation::Entity)
                     .to_owned(),
             ),
-        );
+        )
+        // Anonymous waves: the server does not know who answered, only who opened their link (was
+        // issued a credential); those are not reminded. Other waves issue no credentials.
+        .filter(invitation::Column::Id.not_in_subquery(opened()));
     query = match wave {
         Some(w) => query.filter(invitation::Column::WaveId.eq(w.id)),
         None => query
@@ -435,6 +440,7 @@ pub async fn send_reminders(
                         .to_owned(),
                 ),
             )
+            .filter(invitation::Column::Id.not_in_subquery(opened()))
             .exec(&txn)
             .await?;
         if claimed.rows_affected == 1 {
@@ -449,6 +455,14 @@ pub async fn send_reminders(
         state.outbox_wake.notify_one();
     }
     Ok(queued)
+}
+
+/// The invitations that were issued a credential (anonymous waves: "opened").
+fn opened() -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(credential_issuance::Column::InvitationId)
+        .from(credential_issuance::Entity)
+        .to_owned()
 }
 
 /// The reminder worker every instance runs: a pass every 30 seconds.
@@ -486,7 +500,9 @@ pub async fn list<C: ConnectionTrait>(
         .all(db)
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let anonymous = anonymity_of(wave) == Anonymity::Anonymous;
     let mut unanswered = HashSet::new();
+    let mut opened = HashSet::new();
     let mut delivery: HashMap<String, String> = HashMap::new();
     let mut people: HashMap<Uuid, person::Model> = HashMap::new();
     for chunk in ids.chunks(500) {
@@ -498,6 +514,16 @@ pub async fn list<C: ConnectionTrait>(
                 .into_iter()
                 .map(|u| u.invitation_id),
         );
+        if anonymous {
+            opened.extend(
+                credential_issuance::Entity::find()
+                    .filter(credential_issuance::Column::InvitationId.is_in(chunk.to_vec()))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|u| u.invitation_id),
+            );
+        }
     }
     for chunk in rows.chunks(500) {
         let message_ids: Vec<String> = chunk.iter().map(|r| r.last_message_id.clone()).collect();
@@ -531,7 +557,16 @@ pub async fn list<C: ConnectionTrait>(
         .into_iter()
         .map(|row| {
             let person = people.get(&row.person_id);
-            let state = if !unanswered.contains(&row.id) {
+            // Anonymous waves: who opened their link is known, who answered is not.
+            let state = if anonymous {
+                if opened.contains(&row.id) {
+                    "opened"
+                } else if now >= row.expires_at {
+                    "expired"
+                } else {
+                    "not_opened"
+                }
+            } else if !unanswered.contains(&row.id) {
                 "answered"
             } else if now >= row.expires_at {
                 "expired"

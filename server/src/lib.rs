@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bus;
 pub mod config;
 pub mod counters;
+pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod digests;

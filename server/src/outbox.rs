@@ -22,6 +22,12 @@ use uuid::Uuid;
 use crate::entities::outbox_message::{self, Column, Entity as Outbox};
 use crate::mail::{Email, Mailer};
 
+/// Kinds of message whose body carries a one-time link (a token): the body is blanked once sent, so the
+/// outbox keeps no usable token at rest after delivery (before it, the message must be kept to be sent).
+const CARRIES_ONE_TIME_LINK: [&str; 3] = ["invitation", "reminder", "password_reset"];
+const LINK_REMOVED: &str =
+    "[terkirim; tautan sekali pakai tidak disimpan / sent; the one-time link is not kept]";
+
 pub const STATUS_PENDING: &str = "pending";
 pub const STATUS_SENDING: &str = "sending";
 pub const STATUS_SENT: &str = "sent";
@@ -209,6 +215,13 @@ impl Dispatcher {
                     message_id = message.message_id,
                     "email sent"
                 );
+                let mut update = update;
+                if CARRIES_ONE_TIME_LINK.contains(&message.kind.as_str()) {
+                    // The one-time link (its token) is not kept once the message is out.
+                    update = update
+                        .col_expr(Column::BodyText, Expr::value(LINK_REMOVED))
+                        .col_expr(Column::BodyHtml, Expr::value(LINK_REMOVED));
+                }
                 update
                     .col_expr(Column::Status, Expr::value(STATUS_SENT))
                     .col_expr(Column::SentAt, Expr::value(now))

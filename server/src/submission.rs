@@ -1,7 +1,9 @@
 //! Accepting responses (DESIGN invariants 1, 3, 4): validate with the shared code, store the response in one
 //! statement, acknowledge only after it committed. A replayed submission id returns the original receipt and
 //! stores nothing; the same id with another body is a 409. The counter folder (`counters`) adds stored
-//! responses to the report counters within about a second.
+//! responses to the report counters within about a second. An anonymous wave's invitees answer through the
+//! open-link endpoint with a one-time credential (`credentials`) instead of their token; without one, a wave
+//! with invitations accepts open-link responses only if an admin allowed it (`ensure_open_link`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -19,7 +21,10 @@ use serap_shared::error::FieldError;
 use serap_shared::survey::{SurveyDefinition, validate_response};
 use uuid::Uuid;
 
-use crate::entities::{invitation_response, response, survey_version, unanswered_invitation, wave};
+use crate::entities::{
+    invitation, invitation_response, response, spent_credential, survey_version,
+    unanswered_invitation, wave,
+};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -91,6 +96,61 @@ impl WaveCache {
     }
 }
 
+/// Whether a wave has an audience (any invitation), by wave id: `true` is kept (invitations are never
+/// deleted), `false` for two seconds.
+#[derive(Clone, Default)]
+pub struct AudienceCache(Arc<RwLock<HashMap<Uuid, (Instant, bool)>>>);
+
+impl AudienceCache {
+    pub async fn has_audience<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        wave_id: Uuid,
+    ) -> Result<bool, ApiError> {
+        if let Some((at, found)) = self
+            .0
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&wave_id)
+            && (*found || at.elapsed() < WAVE_TTL)
+        {
+            return Ok(*found);
+        }
+        let found = invitation::Entity::find()
+            .filter(invitation::Column::WaveId.eq(wave_id))
+            .one(db)
+            .await?
+            .is_some();
+        let mut cache = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(wave_id, (Instant::now(), found));
+        Ok(found)
+    }
+}
+
+fn audience_cache() -> &'static AudienceCache {
+    static CACHE: std::sync::OnceLock<AudienceCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(AudienceCache::default)
+}
+
+/// 403 `open_link_closed` when `wave` has invitations and no admin allowed its open link to stay open: a
+/// manager could otherwise pad a unit with responses of their own.
+pub async fn ensure_open_link<C: ConnectionTrait>(
+    db: &C,
+    wave: &wave::Model,
+) -> Result<(), ApiError> {
+    if wave.open_link_with_audience || !audience_cache().has_audience(db, wave.id).await? {
+        return Ok(());
+    }
+    Err(ApiError::Coded {
+        status: warp::http::StatusCode::FORBIDDEN,
+        code: "open_link_closed",
+        message: "Survei ini hanya dapat diisi melalui tautan undangan pribadi / This survey can only be answered through a personal invitation link".into(),
+    })
+}
+
 pub fn anonymity_of(wave: &wave::Model) -> Anonymity {
     match wave.anonymity.as_str() {
         "identified" => Anonymity::Identified,
@@ -133,6 +193,16 @@ pub async fn submit(
                 .into(),
         ));
     }
+    match &request.credential {
+        None => ensure_open_link(db, &wave).await?,
+        Some(_) if anonymity_of(&wave) != Anonymity::Anonymous => {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "credential",
+                "Kredensial hanya untuk survei anonim / Credentials are for anonymous surveys only",
+            )]));
+        }
+        Some(_) => {}
+    }
     let definition = state.versions.get(db, wave.survey_version_id).await?;
     let problems = validate_response(&definition, &request.answers);
     if !problems.is_empty() {
@@ -143,6 +213,10 @@ pub async fn submit(
         receipt_code: receipt_code(),
         received_on: wib_date(now),
     };
+    if let Some(credential) = &request.credential {
+        let spent = crate::credentials::verify(db, &wave, request.unit_id, credential).await?;
+        return submit_with_credential(state, &wave, &request, &hash, &receipt, spent).await;
+    }
     let inserted = store(db, &wave, &request, &hash, &receipt).await;
     match inserted {
         Ok(Some(_)) => {}
@@ -158,6 +232,54 @@ pub async fn submit(
     // The counter folder adds it to the report counters within about a second.
     state.fold_wake.notify_one();
     Ok(Submitted::Created(receipt))
+}
+
+/// Stores a response that carries a verified credential: in one transaction the SHA-256 of the credential's
+/// message goes into `spent_credentials` (the insert that finds it there loses: a credential works once,
+/// also under concurrent submits) and the response is stored. Nothing in it names an invitation.
+async fn submit_with_credential(
+    state: &AppState,
+    wave: &wave::Model,
+    request: &SubmitResponse,
+    hash: &str,
+    receipt: &Receipt,
+    message_hash: String,
+) -> Result<Submitted, ApiError> {
+    let db = &state.db;
+    let txn = crate::db::begin_write(db).await?;
+    let fresh = spent_credential::Entity::insert(spent_credential::ActiveModel {
+        message_hash: Set(message_hash),
+        wave_id: Set(wave.id),
+    })
+    .on_conflict(
+        OnConflict::column(spent_credential::Column::MessageHash)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if fresh != 1 {
+        txn.rollback().await?;
+        // A retry (or a concurrent delivery) of this same submission: answer it as a replay.
+        if let Some(existing) = find_submission(db, request.submission_id).await? {
+            return replay(existing, wave, hash);
+        }
+        return Err(crate::credentials::spent());
+    }
+    match store(&txn, wave, request, hash, receipt).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            txn.rollback().await?;
+            let existing = find_submission(db, request.submission_id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("conflicting submission id without a stored row"))?;
+            return replay(existing, wave, hash);
+        }
+        Err(err) => return Err(unit_error(err)),
+    }
+    txn.commit().await?;
+    state.fold_wake.notify_one();
+    Ok(Submitted::Created(receipt.clone()))
 }
 
 fn unit_error(err: DbErr) -> ApiError {
@@ -194,6 +316,9 @@ pub async fn submit_invited(
     }
     let now = Utc::now();
     invited.ensure_usable(db, now).await?;
+    if anonymity_of(wave) == Anonymity::Anonymous {
+        return Err(credential_required());
+    }
     if !is_open(wave, now) {
         return Err(ApiError::Closed(
             "Survei ini sedang tidak dibuka untuk diisi / This survey is not open for responses"
@@ -250,6 +375,16 @@ pub async fn submit_invited(
     txn.commit().await?;
     state.fold_wake.notify_one();
     Ok(Submitted::Created(receipt))
+}
+
+/// 409 `credential_required`: an anonymous wave is answered with a one-time credential, never with the
+/// invitation's token (which would tie the response to the invitation).
+pub fn credential_required() -> ApiError {
+    ApiError::Coded {
+        status: warp::http::StatusCode::CONFLICT,
+        code: "credential_required",
+        message: "Survei anonim diisi dengan kredensial sekali pakai, bukan dengan tautan / An anonymous survey is answered with its one-time credential, not with the link".into(),
+    }
 }
 
 /// Stores the response and queues it for the counter folder, atomically, in one statement (a data-modifying

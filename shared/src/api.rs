@@ -102,6 +102,45 @@ pub struct SubmitResponse {
     pub submission_id: uuid::Uuid,
     pub unit_id: uuid::Uuid,
     pub answers: crate::survey::Answers,
+    /// The one-time credential of an anonymous wave's invitation (see `CredentialRequest`): required on
+    /// the open-link endpoint when the wave has invitations and its open link is closed, refused on
+    /// waves that are not anonymous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<Credential>,
+}
+
+/// A spent-once credential: a random message (32 to 64 bytes, hex) and its RSA blind signature
+/// (RSABSSA-SHA384-PSS-Deterministic, RFC 9474, hex) by the key of the wave and unit answered for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    pub message: String,
+    pub signature: String,
+}
+
+/// The public key that signs the credentials of one (wave, unit): RSA 2048, modulus and exponent in hex
+/// (big-endian).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CredentialKey {
+    pub modulus: String,
+    pub exponent: String,
+}
+
+/// `POST /api/v1/invitations/{token}/credential`: the blinded message (hex, as long as the modulus).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CredentialRequest {
+    pub blinded_message: String,
+}
+
+/// The blind signature of a `CredentialRequest` (hex); the client unblinds it into a `Credential`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CredentialIssued {
+    pub blind_signature: String,
 }
 
 /// Proof of a stored response. Replaying a submission returns the same receipt.
@@ -183,6 +222,19 @@ pub struct CreateWave {
     /// Threshold for free-text comments (default 10, never below k).
     #[serde(default)]
     pub min_comment_group_size: Option<i32>,
+    /// Keep the open link accepting responses once the wave has invitations (default false). Anyone with
+    /// the link can then add responses to any unit.
+    #[serde(default)]
+    pub open_link_with_audience: Option<bool>,
+}
+
+/// `PATCH /api/v1/waves/{slug}`: the settings that may change after creation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWave {
+    #[serde(default)]
+    pub open_link_with_audience: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -201,6 +253,9 @@ pub struct Wave {
     pub min_group_size: i32,
     pub min_comment_group_size: i32,
     pub is_open: bool,
+    /// Whether the open link accepts responses although the wave has invitations.
+    #[serde(default)]
+    pub open_link_with_audience: bool,
 }
 
 /// `POST /api/v1/units`.
@@ -389,7 +444,8 @@ pub struct InvitationStatus {
     pub person_name: String,
     pub email: String,
     pub unit_code: String,
-    /// `open`, `answered` or `expired`.
+    /// Identified and confidential waves: `open`, `answered` or `expired`. Anonymous waves, where the
+    /// server knows who opened their link but not who answered: `opened`, `not_opened` or `expired`.
     pub state: String,
     /// Delivery of the latest email (invitation or reminder): `pending`, `sending`, `sent` or `failed`.
     pub delivery: String,
@@ -435,9 +491,12 @@ pub struct ResponseRates {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationForm {
-    /// The invited person's first name, for the greeting.
+    /// The invited person's name, for the greeting; empty in anonymous waves.
     pub greeting_name: String,
     pub unit_id: uuid::Uuid,
+    /// Anonymous waves: the key of the invitation's (wave, unit) that signs its one-time credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_key: Option<CredentialKey>,
     /// The form; its `units` hold only the invited person's unit.
     pub form: PublicForm,
 }

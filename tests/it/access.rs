@@ -28,6 +28,7 @@ const PUBLIC: &[(&str, &str)] = &[
     ("POST", "/api/v1/forms/{}/responses"),
     ("GET", "/api/v1/invitations/{}"),
     ("POST", "/api/v1/invitations/{}/responses"),
+    ("POST", "/api/v1/invitations/{}/credential"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/password-reset"),
     ("POST", "/api/v1/auth/password-reset/confirm"),
@@ -275,6 +276,12 @@ async fn the_server_decides_who_sees_what(db: Db) {
             "/api/v1/waves/{}/invitations",
             "/api/v1/waves/skm-2026/invitations".into(),
             None,
+        ),
+        call(
+            "PATCH",
+            "/api/v1/waves/{}",
+            "/api/v1/waves/skm-2026".into(),
+            Some(Body::Json(json!({"open_link_with_audience": false}))),
         ),
         call(
             "PUT",

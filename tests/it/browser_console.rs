@@ -264,13 +264,42 @@ async fn an_admin_invites_a_unit_and_the_invited_person_answers_once_through_the
     browser
         .wait_text("#invite-result", |t| t.contains("1 orang diundang"))
         .await;
-    browser.wait_text("#state-open .stat-n", |t| t == "1").await;
+    // An anonymous wave: the console can only know who opened the link, and says so; its open link is
+    // now closed.
+    browser
+        .wait_text("#state-not_opened .stat-n", |t| t == "1")
+        .await;
+    browser
+        .wait_text("#anonymous-notice", |t| {
+            t.contains("bukan siapa yang sudah menjawab")
+        })
+        .await;
+    browser
+        .wait_text("#open-link-closed", |t| {
+            t.contains("Tautan terbuka ditutup")
+        })
+        .await;
+    // Opening it again warns plainly; then it is closed again.
+    tap(b, "open-link-toggle").await;
+    browser
+        .wait_text("#open-link-warning", |t| {
+            t.contains(
+                "Siapa pun yang memiliki tautan dapat menambahkan jawaban untuk unit mana pun",
+            )
+        })
+        .await;
+    tap(b, "open-link-toggle").await;
+    browser
+        .wait_text("#open-link-closed", |t| {
+            t.contains("Tautan terbuka ditutup")
+        })
+        .await;
     browser
         .wait_text("#invitation-table tbody", |t| t.contains("Dewi Anggraini"))
         .await;
     no_horizontal_scroll(b, "wave").await;
 
-    // The personal link from the email: a greeting, the notice, and no unit to pick.
+    // The personal link from the email: the notice, no greeting by name (anonymous), no unit to pick.
     let token = emailed_after(&app, "/s/").await;
     let invited: InvitationForm = app
         .get(&format!("/api/v1/invitations/{token}"))
@@ -279,9 +308,8 @@ async fn an_admin_invites_a_unit_and_the_invited_person_answers_once_through_the
         .await
         .unwrap();
     b.goto(&app.url(&format!("/s/{token}"))).await.unwrap();
-    browser
-        .wait_text("#invitation-greeting", |t| t == "Halo, Dewi Anggraini")
-        .await;
+    element(b, "#consent-accept").await;
+    assert!(b.find(Locator::Id("invitation-greeting")).await.is_err());
     tap(b, "consent-accept").await;
     browser.wait_text("#section-title", |t| !t.is_empty()).await;
     assert!(
@@ -295,7 +323,8 @@ async fn an_admin_invites_a_unit_and_the_invited_person_answers_once_through_the
         .wait_text("#receipt-code", |t| t.contains("SRP-"))
         .await;
 
-    // Used once: the link now says so instead of showing the form, in Indonesian and in English.
+    // Used once (this device keeps that its credential was spent): the link now says so instead of showing
+    // the form, in Indonesian and in English.
     b.goto(&app.url(&format!("/s/{token}"))).await.unwrap();
     browser
         .wait_text("#invitation-error", |t| {
@@ -310,11 +339,12 @@ async fn an_admin_invites_a_unit_and_the_invited_person_answers_once_through_the
         })
         .await;
 
-    // The console counts the answer.
+    // The console knows the link was opened, not that it was answered.
     b.goto(&app.url("/console/waves/skm-2026")).await.unwrap();
     browser
-        .wait_text("#state-answered .stat-n", |t| t == "1")
+        .wait_text("#state-opened .stat-n", |t| t == "1")
         .await;
+    assert!(b.find(Locator::Id("state-answered")).await.is_err());
     browser.close().await;
 }
 

@@ -23,7 +23,8 @@ async fn an_emailed_invitation_link_is_answered_once_in_the_browser() {
         .spawn()
         .await;
     crate::invitations::import_roster(&app).await;
-    let slug = "sosialisasi-kebijakan-2026";
+    // Identified: answered with the token (anonymous waves: `browser_credential.rs`).
+    let slug = "abk-2026";
     let r = app
         .post_json(
             &format!("/api/v1/waves/{slug}/invitations"),

@@ -39,7 +39,7 @@ pub async fn import_roster(app: &TestApp) {
 }
 
 /// The personal link tokens found in the messages, by recipient.
-fn tokens_by_recipient(messages: &[Vec<u8>]) -> HashMap<String, Vec<String>> {
+pub fn tokens_by_recipient(messages: &[Vec<u8>]) -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     for raw in messages {
         let message = MessageParser::default().parse(raw).expect("valid MIME");
@@ -306,7 +306,7 @@ async fn reminders_go_only_to_those_who_have_not_answered(db: Db) {
     let sink = SmtpSink::start().await;
     let app = TestConfig::new(db).demo().smtp(sink.url()).spawn().await;
     import_roster(&app).await;
-    let slug = "kebutuhan-pelatihan-2026";
+    let slug = "kompetensi-2026"; // confidential: answered with the token (anonymous waves: `credentials`)
     let r = invite(&app, slug, json!({"unit_codes": ["DINKES"]})).await;
     assert_eq!(r.status(), 200);
     let tokens = tokens_by_recipient(&sink.wait_for(3).await);
@@ -384,7 +384,7 @@ async fn reminders_go_only_to_those_who_have_not_answered(db: Db) {
         reminders[0]
             .subject()
             .unwrap()
-            .contains("Analisis Kebutuhan Pelatihan 2026")
+            .contains("Penilaian Mandiri Kompetensi ASN 2026")
     );
 
     // The reminder's link works, and so does the first one, until one of them is used.
@@ -497,21 +497,43 @@ async fn anonymous_invitations_cannot_be_linked_to_responses(db: Db) {
     };
     let xmin_before = if pg { versions().await } else { Vec::new() };
 
+    // Three people open their links (each is issued a credential), then answer with it, without the token.
     let mut secrets: Vec<String> = Vec::new();
     let mut response_secrets: Vec<String> = Vec::new();
+    let mut opened = Vec::new();
     for who in [
         "andi@serangkota.go.id",
         "cahya@serangkota.go.id",
         "dewi@serangkota.go.id",
     ] {
         let token = &tokens[who][0];
-        let (unit, answers) = answers_for(&app, token).await;
-        let submission = Uuid::new_v4();
-        let r = submit(&app, token, submission, unit, &answers).await;
-        assert_eq!(r.status(), 201);
-        let receipt: Value = r.json().await.unwrap();
+        opened.push(crate::credentials::obtain(&app, token).await);
         secrets.push(token.clone());
         secrets.push(serap_server::auth::sha256_hex(token));
+    }
+    let at_opening = dump(&app).await;
+    for (table, rows) in &at_opening {
+        let allowed = ["credential_issuances", "credential_keys", "outbox_messages"];
+        assert!(
+            rows == &before[table] || allowed.contains(&table.as_str()),
+            "table {table} changed when people opened their links"
+        );
+    }
+    assert_eq!(at_opening["credential_issuances"].len(), 3);
+    secrets.extend(at_opening["credential_issuances"].iter().cloned());
+    for (unit, answers, credential) in &opened {
+        let submission = Uuid::new_v4();
+        let r = crate::credentials::submit_open(
+            &app,
+            slug,
+            submission,
+            *unit,
+            answers,
+            Some(credential),
+        )
+        .await;
+        assert_eq!(r.status(), 201);
+        let receipt: Value = r.json().await.unwrap();
         response_secrets.push(submission.to_string());
         response_secrets.push(receipt["receipt_code"].as_str().unwrap().to_string());
     }
@@ -524,7 +546,8 @@ async fn anonymous_invitations_cannot_be_linked_to_responses(db: Db) {
     let after = dump(&app).await;
 
     // The link is recorded nowhere, and the invitations' rows were not rewritten (same content and, on
-    // PostgreSQL, the same row versions): only the `unanswered_invitations` rows went away.
+    // PostgreSQL, the same row versions); answering touches nothing of the invitation, not even
+    // `unanswered_invitations`.
     assert!(after["invitation_responses"].is_empty());
     assert_eq!(before["invitations"], after["invitations"]);
     assert_eq!(before["invitation_links"], after["invitation_links"]);
@@ -532,13 +555,23 @@ async fn anonymous_invitations_cannot_be_linked_to_responses(db: Db) {
         assert_eq!(xmin_before, versions().await, "invitation rows untouched");
     }
     assert_eq!(before["unanswered_invitations"].len(), 4);
-    assert_eq!(after["unanswered_invitations"].len(), 1);
+    assert_eq!(
+        after["unanswered_invitations"],
+        before["unanswered_invitations"]
+    );
+    assert_eq!(after["spent_credentials"].len(), 3);
     for (table, rows) in &after {
-        if table == "unanswered_invitations" || table == "outbox_messages" {
+        if table == "outbox_messages" {
             continue;
         }
-        let changed = rows != &before[table];
-        let allowed = ["responses", "comments", "counters", "fold_queue"];
+        let changed = rows != &at_opening[table];
+        let allowed = [
+            "responses",
+            "comments",
+            "counters",
+            "fold_queue",
+            "spent_credentials",
+        ];
         assert!(
             !changed || allowed.contains(&table.as_str()),
             "table {table} changed when people answered"

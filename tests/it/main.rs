@@ -6,14 +6,17 @@ mod helpers;
 mod logs;
 
 mod access;
+mod at_rest;
 mod auth;
 mod browser;
 mod browser_console;
+mod browser_credential;
 mod browser_dashboard;
 mod browser_digest;
 mod browser_form;
 mod browser_invitation;
 mod bus_and_limits;
+mod credentials;
 mod digests;
 mod errors;
 mod faults;

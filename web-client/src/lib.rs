@@ -13,3 +13,6 @@ pub mod console;
 mod i18n;
 mod pages;
 mod services;
+
+/// How both apps write numbers (the browser's way); set at start for the shared validation messages.
+pub use services::json::num_text;

@@ -18,6 +18,8 @@ pub struct Model {
     /// Reporting threshold for free-text comments.
     pub min_comment_group_size: i32,
     pub created_at: DateTimeUtc,
+    /// Whether the open link keeps accepting responses once the wave has invitations.
+    pub open_link_with_audience: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! The respondent side: `GET /api/v1/forms/{slug}` (the form of an open-link wave) and
 //! `POST /api/v1/forms/{slug}/responses` (idempotent submission). No login, nothing identifying stored.
+//! The submission endpoint is also where an anonymous wave's invitees spend their one-time credential.
 
 use sea_orm::EntityTrait;
 use serap_shared::api::{PublicForm, Receipt, SubmitResponse, Unit};
@@ -35,6 +36,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     responses(
         (status = 200, description = "The form, its wave and the units to pick from", body = PublicForm),
         (status = 400, description = "An Accept-Encoding header that is not visible ASCII", body = ErrorBody),
+        (status = 403, description = "The wave has invitations and its open link is closed (`open_link_closed`)", body = ErrorBody),
         (status = 404, description = "No such wave", body = ErrorBody)))]
 pub async fn get_form(
     slug: String,
@@ -42,6 +44,7 @@ pub async fn get_form(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let wave = super::waves::by_slug(&state.db, &slug).await?;
+    crate::submission::ensure_open_link(&state.db, &wave).await?;
     let units = super::units::all_units(&state.db).await?;
     let form = public_form(&state, &wave, units).await?;
     Ok(json_reply(&form, accept_encoding.as_deref()))
@@ -83,10 +86,11 @@ pub async fn public_form(
         (status = 201, description = "Stored; the receipt", body = Receipt),
         (status = 200, description = "A replay of a stored submission: the original receipt", body = Receipt),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 403, description = "No credential, and the wave has invitations and its open link is closed (`open_link_closed`)", body = ErrorBody),
         (status = 404, description = "No such wave", body = ErrorBody),
-        (status = 409, description = "The submission id was used for different answers", body = ErrorBody),
+        (status = 409, description = "The submission id was used for different answers, or the credential was already used (`credential_spent`)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
-        (status = 422, description = "Invalid answers (each with its path), unknown unit, or wave not open (`wave_closed`)", body = ErrorBody)))]
+        (status = 422, description = "Invalid answers (each with its path), unknown unit, a credential not valid for the wave and unit (`credential_invalid`) or on a wave that is not anonymous, or wave not open (`wave_closed`)", body = ErrorBody)))]
 pub async fn post_response(
     slug: String,
     request: SubmitResponse,

@@ -1,11 +1,13 @@
 //! Personal invitations. Admins: target a wave at units and people, list invitations with their delivery
 //! status, set the reminder schedule, send reminders now. Scoped readers: response rates per unit.
-//! Respondents: the form behind `/s/<token>` and its submission (see `crate::invitations`).
+//! Respondents: the form behind `/s/<token>` and its submission (see `crate::invitations`); in anonymous
+//! waves, the one-time credential instead (see `crate::credentials`).
 
 use sea_orm::EntityTrait;
 use serap_shared::api::{
-    CreateInvitations, InvitationForm, InvitationList, InvitationReport, Receipt, ReminderPolicy,
-    RemindersQueued, ResponseRates, SubmitResponse,
+    Anonymity, CreateInvitations, CredentialIssued, CredentialRequest, InvitationForm,
+    InvitationList, InvitationReport, Receipt, ReminderPolicy, RemindersQueued, ResponseRates,
+    SubmitResponse,
 };
 use serap_shared::error::ErrorBody;
 use warp::filters::BoxedFilter;
@@ -21,7 +23,7 @@ use crate::error::{ApiError, respond};
 use crate::invitations;
 use crate::scope::Scope;
 use crate::state::AppState;
-use crate::submission::{Submitted, submit_invited};
+use crate::submission::{Submitted, anonymity_of, is_open, submit_invited};
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let limit = state.settings.max_body_bytes;
@@ -34,6 +36,11 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .and(json_body::<SubmitResponse>(limit))
         .and(with_state(state.clone()))
         .then(post_invited_response)
+        .map(respond);
+    let credential = endpoint!(post, "api" / "v1" / "invitations" / String / "credential")
+        .and(json_body::<CredentialRequest>(limit))
+        .and(with_state(state.clone()))
+        .then(post_credential)
         .map(respond);
     let create = endpoint!(post, "api" / "v1" / "waves" / String / "invitations")
         .and(caller(state.clone()))
@@ -65,6 +72,8 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .map(respond);
     form.or(submit)
         .unify()
+        .or(credential)
+        .unify()
         .or(create)
         .unify()
         .or(list)
@@ -89,7 +98,7 @@ pub struct RatesQuery {
 #[utoipa::path(get, path = "/api/v1/invitations/{token}", tag = "respondent",
     params(("token" = String, Path, description = "The token of a personal invitation link `/s/<token>`")),
     responses(
-        (status = 200, description = "The personal form; the unit is the invited person's", body = InvitationForm),
+        (status = 200, description = "The personal form; the unit is the invited person's. In anonymous waves: no name, and the public key of the credential (`credential_key`)", body = InvitationForm),
         (status = 400, description = "An Accept-Encoding header that is not visible ASCII", body = ErrorBody),
         (status = 404, description = "Unknown link", body = ErrorBody),
         (status = 410, description = "The link was used (`invitation_used`) or expired (`invitation_expired`)", body = ErrorBody)))]
@@ -104,14 +113,24 @@ pub async fn get_invitation_form(
         .one(&state.db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("invitation without its unit"))?;
-    let person = person::Entity::find_by_id(invited.invitation.person_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("invitation without its person"))?;
     let form = super::forms::public_form(&state, &invited.wave, vec![unit.into()]).await?;
+    // An anonymous wave's form greets nobody by name, and carries the key that signs its credential.
+    let (greeting_name, credential_key) = if anonymity_of(&invited.wave) == Anonymity::Anonymous {
+        let key =
+            crate::credentials::key_for(&state.db, invited.wave.id, invited.invitation.unit_id)
+                .await?;
+        (String::new(), Some(crate::credentials::public(&key)))
+    } else {
+        let person = person::Entity::find_by_id(invited.invitation.person_id)
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("invitation without its person"))?;
+        (person.name, None)
+    };
     let body = InvitationForm {
-        greeting_name: person.name,
+        greeting_name,
         unit_id: invited.invitation.unit_id,
+        credential_key,
         form,
     };
     Ok(json_reply(&body, accept_encoding.as_deref()))
@@ -125,7 +144,7 @@ pub async fn get_invitation_form(
         (status = 200, description = "A replay of a stored submission: the original receipt", body = Receipt),
         (status = 400, description = "Malformed JSON", body = ErrorBody),
         (status = 404, description = "Unknown link", body = ErrorBody),
-        (status = 409, description = "The submission id was used for different answers", body = ErrorBody),
+        (status = 409, description = "The submission id was used for different answers, or the wave is anonymous (`credential_required`: answer with a credential instead)", body = ErrorBody),
         (status = 410, description = "The link was used (`invitation_used`) or expired (`invitation_expired`)", body = ErrorBody),
         (status = 413, description = "Body too large", body = ErrorBody),
         (status = 422, description = "Invalid answers, a unit other than the invitation's, or wave not open (`wave_closed`)", body = ErrorBody)))]
@@ -139,6 +158,42 @@ pub async fn post_invited_response(
         Submitted::Replayed(receipt) => (StatusCode::OK, receipt),
     };
     Ok(warp::reply::with_status(warp::reply::json(&receipt), status).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/credential", tag = "respondent",
+    params(("token" = String, Path, description = "The token of a personal invitation link of an anonymous wave")),
+    request_body = CredentialRequest,
+    responses(
+        (status = 200, description = "The blind signature of the blinded message (the same again for the same message). The invitation is now `opened`; the response is then submitted to `POST /api/v1/forms/{slug}/responses` with the unblinded credential and without the token", body = CredentialIssued),
+        (status = 400, description = "Malformed JSON", body = ErrorBody),
+        (status = 404, description = "Unknown link", body = ErrorBody),
+        (status = 409, description = "A credential was already issued for another blinded message (`credential_already_issued`), or the wave is not anonymous (`credential_not_needed`)", body = ErrorBody),
+        (status = 410, description = "The link was used (`invitation_used`) or expired (`invitation_expired`)", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 422, description = "Not a blinded message for the key (`blinded_message`), or wave not open (`wave_closed`)", body = ErrorBody)))]
+pub async fn post_credential(
+    token: String,
+    request: CredentialRequest,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let invited = invitations::by_token(&state.db, &token).await?;
+    let now = crate::time::now();
+    invited.ensure_usable(&state.db, now).await?;
+    if anonymity_of(&invited.wave) != Anonymity::Anonymous {
+        return Err(ApiError::Coded {
+            status: StatusCode::CONFLICT,
+            code: "credential_not_needed",
+            message: "Survei ini tidak anonim: isi dengan tautan pribadi Anda / This survey is not anonymous: answer with your personal link".into(),
+        });
+    }
+    if !is_open(&invited.wave, now) {
+        return Err(ApiError::Closed(
+            "Survei ini sedang tidak dibuka untuk diisi / This survey is not open for responses"
+                .into(),
+        ));
+    }
+    let issued = crate::credentials::issue(&state.db, &invited, &request).await?;
+    Ok(warp::reply::json(&issued).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/waves/{slug}/invitations", tag = "invitations",

@@ -4,7 +4,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Asia::Jakarta;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder};
-use serap_shared::api::{Anonymity, CreateWave, Wave};
+use serap_shared::api::{Anonymity, CreateWave, UpdateWave, Wave};
 use serap_shared::error::{ErrorBody, FieldError};
 use uuid::Uuid;
 use warp::filters::BoxedFilter;
@@ -34,10 +34,16 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .map(respond);
     let list = endpoint!(get, "api" / "v1" / "waves")
         .and(caller(state.clone()))
-        .and(with_state(state))
+        .and(with_state(state.clone()))
         .then(list_waves)
         .map(respond);
-    create.or(list).unify().boxed()
+    let update = endpoint!(patch, "api" / "v1" / "waves" / String)
+        .and(caller(state.clone()))
+        .and(json_body::<UpdateWave>(state.settings.max_body_bytes))
+        .and(with_state(state.clone()))
+        .then(update_wave)
+        .map(respond);
+    create.or(list).unify().or(update).unify().boxed()
 }
 
 pub fn to_dto(w: &wave::Model) -> Wave {
@@ -54,6 +60,7 @@ pub fn to_dto(w: &wave::Model) -> Wave {
         min_group_size: w.min_group_size,
         min_comment_group_size: w.min_comment_group_size,
         is_open: is_open(w, crate::time::now()),
+        open_link_with_audience: w.open_link_with_audience,
     }
 }
 
@@ -174,6 +181,7 @@ pub async fn create_wave(
         min_group_size: Set(k),
         min_comment_group_size: Set(k_comments),
         created_at: Set(Utc::now()),
+        open_link_with_audience: Set(input.open_link_with_audience.unwrap_or(false)),
     }
     .insert(&state.db)
     .await
@@ -192,7 +200,11 @@ pub async fn create_wave(
         &actor,
         "wave.create",
         &format!("wave {} ({})", row.id, row.slug),
-        serde_json::json!({"anonymity": row.anonymity, "min_group_size": row.min_group_size}),
+        serde_json::json!({
+            "anonymity": row.anonymity,
+            "min_group_size": row.min_group_size,
+            "open_link_with_audience": row.open_link_with_audience,
+        }),
     )
     .await?;
     Ok(
@@ -227,4 +239,39 @@ pub async fn list_waves(caller: Caller, state: AppState) -> Result<Response, Api
         .await?;
     let list: Vec<Wave> = rows.iter().map(to_dto).collect();
     Ok(warp::reply::json(&list).into_response())
+}
+
+#[utoipa::path(patch, path = "/api/v1/waves/{slug}", tag = "waves", request_body = UpdateWave,
+    params(("slug" = String, Path, description = "The wave's slug")),
+    security(("admin_token" = [])),
+    responses(
+        (status = 200, description = "The wave with the change applied (fields left out stay as they were)", body = Wave),
+        (status = 401, description = "Sign in required", body = ErrorBody),
+        (status = 403, description = "Admins only", body = ErrorBody),
+        (status = 404, description = "No such wave", body = ErrorBody)))]
+pub async fn update_wave(
+    slug: String,
+    caller: Caller,
+    input: UpdateWave,
+    state: AppState,
+) -> Result<Response, ApiError> {
+    let actor = caller.admin()?;
+    let row = by_slug(&state.db, &slug).await?;
+    let Some(open_link) = input.open_link_with_audience else {
+        return Ok(warp::reply::json(&to_dto(&row)).into_response());
+    };
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut active: wave::ActiveModel = row.into();
+    active.open_link_with_audience = Set(open_link);
+    let row = active.update(&txn).await?;
+    crate::auth::audit(
+        &txn,
+        &actor,
+        "wave.update",
+        &format!("wave {} ({})", row.id, row.slug),
+        serde_json::json!({ "open_link_with_audience": open_link }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(warp::reply::json(&to_dto(&row)).into_response())
 }

@@ -15,4 +15,6 @@ pub use aggregate::{Contribution, RESPONSES_KEY, contributions};
 pub use condition::{is_visible, visible_question_ids};
 pub use model::*;
 pub use sample::example_answers;
-pub use validate::{Problem, validate_answer, validate_definition, validate_response};
+pub use validate::{
+    Problem, set_number_format, validate_answer, validate_definition, validate_response,
+};

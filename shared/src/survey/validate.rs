@@ -73,9 +73,31 @@ fn quote(s: &str) -> String {
     }
 }
 
+/// How messages write numbers, when a program sets it (`set_number_format`): the web client uses the
+/// browser's, so that its download does not carry Rust's float printing.
+static NUMBER_FORMAT: std::sync::OnceLock<fn(f64) -> String> = std::sync::OnceLock::new();
+
+/// Sets how validation messages write numbers (once; later calls are ignored). Unset, they are written
+/// with Rust's `Display` (natively) or, on wasm32, as whole numbers.
+pub fn set_number_format(format: fn(f64) -> String) {
+    let _ = NUMBER_FORMAT.set(format);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn default_number(n: f64) -> String {
+    format!("{n}")
+}
+
+#[cfg(target_arch = "wasm32")]
+fn default_number(n: f64) -> String {
+    (n as i64).to_string()
+}
+
 /// A number for an Indonesian message (decimal comma) and for an English one.
 fn num(n: f64) -> (String, String) {
-    let en = format!("{n}");
+    let en = NUMBER_FORMAT
+        .get()
+        .map_or_else(|| default_number(n), |f| f(n));
     (en.replace('.', ","), en)
 }
 

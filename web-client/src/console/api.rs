@@ -211,6 +211,14 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(
     decode(send("PUT", path, json(body), csrf).await?)
 }
 
+pub async fn patch<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    csrf: Option<&str>,
+) -> Result<T, Failure> {
+    decode(send("PATCH", path, json(body), csrf).await?)
+}
+
 /// POST without a body (logout, "send reminders now").
 pub async fn post_empty<T: DeserializeOwned>(path: &str, csrf: Option<&str>) -> Result<T, Failure> {
     decode(send("POST", path, Body::None, csrf).await?)

@@ -103,6 +103,8 @@ fn state_label(lang: Lang, state: &str) -> String {
         "open" => Key::StateOpen,
         "answered" => Key::StateAnswered,
         "expired" => Key::StateExpired,
+        "opened" => Key::StateOpened,
+        "not_opened" => Key::StateNotOpened,
         other => return other.to_owned(),
     };
     t(lang, key).to_owned()
@@ -120,6 +122,16 @@ fn delivery_label(lang: Lang, delivery: &str) -> String {
 }
 
 const STATES: [&str; 3] = ["open", "answered", "expired"];
+/// Anonymous waves: the server knows who opened their link (was issued a credential), not who answered.
+const ANONYMOUS_STATES: [&str; 3] = ["not_opened", "opened", "expired"];
+
+fn states_of(anonymous: bool) -> &'static [&'static str; 3] {
+    if anonymous {
+        &ANONYMOUS_STATES
+    } else {
+        &STATES
+    }
+}
 const DELIVERIES: [&str; 4] = ["pending", "sending", "sent", "failed"];
 
 #[component]
@@ -128,7 +140,7 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
     let lang = ctx.lang;
     let slug = props.slug.to_string();
     let reload = use_state(|| 0u32);
-    let waves = use_get::<Vec<Wave>>("/api/v1/waves".into(), 0);
+    let waves = use_get::<Vec<Wave>>("/api/v1/waves".into(), *reload);
     let invitations = use_get::<InvitationList>(wave_path(&slug, "/invitations"), *reload);
     let rates = use_get::<ResponseRates>(wave_path(&slug, "/response-rates"), *reload);
     let units = use_get::<Vec<Unit>>("/api/v1/units".into(), 0);
@@ -151,6 +163,10 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
         Some(Ok(all)) => all.iter().find(|w| w.slug == slug).cloned(),
         _ => None,
     };
+    let anonymous = wave
+        .as_ref()
+        .is_some_and(|w| w.anonymity == serap_shared::api::Anonymity::Anonymous);
+    let invited = matches!(&*invitations, Some(Ok(list)) if !list.invitations.is_empty());
     let header = match (&*waves, &wave) {
         (None, _) => html! { <h1 id="wave-title">{ slug.clone() }</h1> },
         (Some(_), None) => html! {
@@ -167,6 +183,22 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
                     <a href={w.link.clone()}>{ w.link.clone() }</a>
                 </p>
                 <p class="small muted">{ when(&w.opens_at) }{ " – " }{ when(&w.closes_at) }</p>
+                if w.open_link_with_audience {
+                    <p id="open-link-warning" class="error" role="alert">{ ctx.t(Key::OpenLinkWarning) }</p>
+                } else if invited {
+                    <p id="open-link-closed" class="small">{ ctx.t(Key::OpenLinkClosed) }</p>
+                }
+                if w.open_link_with_audience || invited {
+                    <p>
+                        <button type="button" id="open-link-toggle" class="secondary"
+                            onclick={toggle_open_link(&ctx, &slug, !w.open_link_with_audience, refresh.clone())}>
+                            { ctx.t(if w.open_link_with_audience { Key::CloseOpenLink } else { Key::AllowOpenLink }) }
+                        </button>
+                    </p>
+                }
+                if anonymous {
+                    <p id="anonymous-notice" class="small">{ ctx.t(Key::AnonymousInvitationsNotice) }</p>
+                }
                 <p id="wave-report-link">
                     { link(format!("/console/waves/{}/report", w.slug), None, html! { ctx.t(Key::ViewReport) }) }
                 </p>
@@ -186,9 +218,9 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
         html! {
             <>
                 <p id="invitation-total">{ fill(ctx.t(Key::InvitedTotal), &[&total]) }</p>
-                <h3>{ ctx.t(Key::ByAnswer) }</h3>
+                <h3>{ ctx.t(if anonymous { Key::ByOpening } else { Key::ByAnswer }) }</h3>
                 <ul class="stats" id="invitation-states">
-                    { for STATES.iter().map(|s| html! {
+                    { for states_of(anonymous).iter().map(|s| html! {
                         <li id={format!("state-{s}")}>
                             <span class="stat-n">{ count(&|i| i.state == *s) }</span>
                             <span class="stat-label">{ state_label(lang, s) }</span>
@@ -229,10 +261,32 @@ pub fn WaveDetail(props: &WaveProps) -> Html {
             </section>
             <section class="card" aria-labelledby="list-title">
                 <h2 id="list-title">{ ctx.t(Key::InvitationList) }</h2>
-                <InvitationTable list={(*invitations).clone()} />
+                <InvitationTable list={(*invitations).clone()} {anonymous} />
             </section>
         </>
     }
+}
+
+/// Opens or closes the wave's open link while it has invitations (`PATCH /api/v1/waves/{slug}`, audited).
+fn toggle_open_link(
+    ctx: &super::Ctx,
+    slug: &str,
+    open: bool,
+    on_done: Callback<()>,
+) -> Callback<MouseEvent> {
+    let (ctx, path) = (ctx.clone(), wave_path(slug, ""));
+    Callback::from(move |_| {
+        let (ctx, path, on_done) = (ctx.clone(), path.clone(), on_done.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            let body = serap_shared::api::UpdateWave {
+                open_link_with_audience: Some(open),
+            };
+            match api::patch::<_, Ignored>(&path, &body, ctx.csrf()).await {
+                Ok(_) => on_done.emit(()),
+                Err(f) => ctx.failed(&f),
+            }
+        });
+    })
 }
 
 fn rates_view(ctx: &super::Ctx, rates: &Load<ResponseRates>, retry: Callback<MouseEvent>) -> Html {
@@ -281,6 +335,7 @@ fn rates_view(ctx: &super::Ctx, rates: &Load<ResponseRates>, retry: Callback<Mou
 #[derive(Properties, PartialEq)]
 struct TableProps {
     list: Load<InvitationList>,
+    anonymous: bool,
 }
 
 /// The invitations, filtered by state.
@@ -310,7 +365,7 @@ fn InvitationTable(props: &TableProps) -> Html {
             <label for="invitation-filter" class="field-label">{ ctx.t(Key::ShowState) }</label>
             <select id="invitation-filter" class="text" {onchange}>
                 <option value="" selected={filter.is_empty()}>{ ctx.t(Key::All) }</option>
-                { for STATES.iter().map(|s| html! {
+                { for states_of(props.anonymous).iter().map(|s| html! {
                     <option value={*s} selected={*filter == *s}>{ state_label(lang, s) }</option>
                 }) }
             </select>
@@ -320,7 +375,7 @@ fn InvitationTable(props: &TableProps) -> Html {
                         <tr>
                             <th scope="col">{ ctx.t(Key::Name) }</th>
                             <th scope="col">{ ctx.t(Key::Unit) }</th>
-                            <th scope="col">{ ctx.t(Key::Answer) }</th>
+                            <th scope="col">{ ctx.t(if props.anonymous { Key::OpenedColumn } else { Key::Answer }) }</th>
                             <th scope="col">{ ctx.t(Key::Delivery) }</th>
                             <th scope="col" class="num">{ ctx.t(Key::RemindersSent) }</th>
                         </tr>

@@ -8,7 +8,8 @@
 
 use js_sys::{Array, JSON, Object, Reflect};
 use serap_shared::api::{
-    Anonymity, InvitationForm, PublicForm, Receipt, ServerInfo, SubmitResponse, Unit,
+    Anonymity, Credential, CredentialIssued, CredentialKey, CredentialRequest, InvitationForm,
+    PublicForm, Receipt, ServerInfo, SubmitResponse, Unit,
 };
 use serap_shared::error::{ErrorBody, ErrorDetail, FieldError};
 use serap_shared::i18n::Text;
@@ -464,8 +465,54 @@ impl FromJson for InvitationForm {
         Some(InvitationForm {
             greeting_name: o.string("greeting_name")?,
             unit_id: o.uuid("unit_id")?,
+            credential_key: o.opt("credential_key", credential_key)?,
             form: PublicForm::from_json(&o.get("form"))?,
         })
+    }
+}
+
+fn credential_key(v: &JsValue) -> Option<CredentialKey> {
+    let o = obj(v)?;
+    Some(CredentialKey {
+        modulus: o.string("modulus")?,
+        exponent: o.string("exponent")?,
+    })
+}
+
+fn credential(v: &JsValue) -> Option<Credential> {
+    let o = obj(v)?;
+    Some(Credential {
+        message: o.string("message")?,
+        signature: o.string("signature")?,
+    })
+}
+
+impl FromJson for CredentialIssued {
+    fn from_json(v: &JsValue) -> Option<Self> {
+        Some(CredentialIssued {
+            blind_signature: obj(v)?.string("blind_signature")?,
+        })
+    }
+}
+
+impl ToJson for CredentialRequest {
+    fn write(&self, out: &mut String) {
+        object(
+            out,
+            [("blinded_message", &self.blinded_message as &dyn ToJson)],
+        )
+    }
+}
+
+impl ToJson for Credential {
+    fn write(&self, out: &mut String) {
+        object(
+            out,
+            [
+                ("message", &self.message as &dyn ToJson),
+                ("signature", &self.signature),
+            ],
+        )
     }
 }
 
@@ -483,7 +530,7 @@ impl FromJson for Draft {
     }
 }
 
-const SUBMIT_FIELDS: [&str; 3] = ["submission_id", "unit_id", "answers"];
+const SUBMIT_FIELDS: [&str; 4] = ["submission_id", "unit_id", "answers", "credential"];
 
 /// `SubmitResponse` denies unknown fields.
 fn submit_response(v: &JsValue) -> Option<SubmitResponse> {
@@ -498,6 +545,7 @@ fn submit_response(v: &JsValue) -> Option<SubmitResponse> {
         submission_id: o.uuid("submission_id")?,
         unit_id: o.uuid("unit_id")?,
         answers: o.req("answers", answers)?,
+        credential: o.opt("credential", credential)?,
     })
 }
 
@@ -556,11 +604,22 @@ impl ToJson for String {
     }
 }
 
+/// A number as the browser writes it (`Number.prototype.toString`: the shortest text that reads back the
+/// same, as Rust's `Display`, with an exponent only below 1e-6 and from 1e21). Rust's float printing is
+/// more than 10 KB of wasm; every number the respondent app writes goes through here instead, and the
+/// shared validation messages too (`set_number_format`).
+pub fn num_text(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 impl ToJson for f64 {
     /// Non-finite numbers are `null`, as serde_json writes them.
     fn write(&self, out: &mut String) {
         if self.is_finite() {
-            out.push_str(&self.to_string());
+            out.push_str(&num_text(*self));
         } else {
             out.push_str("null");
         }
@@ -677,6 +736,7 @@ impl ToJson for SubmitResponse {
                 ("submission_id", &self.submission_id as &dyn ToJson),
                 ("unit_id", &self.unit_id),
                 ("answers", &self.answers),
+                ("credential", &self.credential),
             ],
         )
     }

@@ -1,7 +1,8 @@
 //! What the respondent form keeps in localStorage so nothing is lost on a patchy network:
 //! the draft of each form (`serap.form.<slug>`), the last copy of each form (`serap.formdef.<slug>`) and the
 //! outbox of submissions waiting to be sent (`serap.outbox`). A personal invitation's are kept under
-//! `s:<token>` in place of the slug.
+//! `s:<token>` in place of the slug; its one-time credential (anonymous waves) under `serap.cred.<token>`
+//! (`credential.rs`).
 
 use serap_shared::api::SubmitResponse;
 use serap_shared::survey::Answers;
@@ -58,6 +59,17 @@ pub fn get<T: FromJson>(key: &str) -> Option<T> {
 pub fn set<T: ToJson + ?Sized>(key: &str, value: &T) {
     if let Some(s) = storage() {
         let _ = s.set_item(key, &value.to_json());
+    }
+}
+
+/// The text stored under `key`.
+pub fn get_text(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok()?
+}
+
+pub fn set_text(key: &str, text: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, text);
     }
 }
 

@@ -3,7 +3,9 @@
 //!
 //! The same page serves a personal invitation at `/s/:token` (`invitation`): the form comes with a greeting
 //! and the invited person's unit, which is fixed (no unit step), and the answers go to the invitation's
-//! endpoint. A used, expired or unknown link shows why instead of the form.
+//! endpoint. In an anonymous wave there is no greeting: opening the link obtains the invitation's one-time
+//! credential (`services::credential`), and the answers go with it, without the token, to the wave's
+//! open-link endpoint. A used, expired or unknown link shows why instead of the form.
 //!
 //! Nothing typed is lost: the draft is saved to localStorage on every change, and a submission is put in the
 //! outbox before it is sent and stays there, retried with the same `submission_id`, until a 2xx arrives.
@@ -13,7 +15,9 @@ mod questions;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use serap_shared::api::{Anonymity, InvitationForm, PublicForm, Receipt, SubmitResponse, Unit};
+use serap_shared::api::{
+    Anonymity, Credential, CredentialKey, InvitationForm, PublicForm, Receipt, SubmitResponse, Unit,
+};
 use serap_shared::i18n::{Lang, Text};
 use serap_shared::survey::{
     Answers, Question, QuestionKind, SurveyDefinition, validate_answer, validate_response,
@@ -27,6 +31,7 @@ use yew::prelude::*;
 
 use crate::i18n::{Key, both, date_display, fill, server_text, t, wib_display};
 use crate::services::api::{self, ApiError};
+use crate::services::credential;
 use crate::services::store::{self, Draft, STEP_NOTICE, STEP_SECTION, STEP_UNIT};
 use questions::{Edit, ids};
 
@@ -41,8 +46,10 @@ pub struct PageProps {
     pub lang: Lang,
 }
 
-/// A loaded form, with the greeting and the fixed unit of an invitation.
-type Loaded = (PublicForm, Option<(String, Uuid)>);
+/// A loaded form, with the greeting, the fixed unit and (anonymous waves) the credential key of an
+/// invitation.
+type Loaded = (PublicForm, Option<Invite>);
+type Invite = (String, Uuid, Option<CredentialKey>);
 
 pub enum Msg {
     Loaded(Result<Loaded, ApiError>),
@@ -60,6 +67,8 @@ pub enum Msg {
     Sent(Uuid, Result<(u16, Receipt), ApiError>),
     /// After a 409: a new submission id for the same answers.
     Fresh,
+    /// The invitation's one-time credential (anonymous waves).
+    Credential(Result<Credential, ApiError>),
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -84,8 +93,14 @@ pub struct FormPage {
     /// `/api/v1/forms/<slug>` or `/api/v1/invitations/<token>`.
     path: String,
     invitation: bool,
-    /// The invitation's greeting name and the invited person's unit.
-    invite: Option<(String, Uuid)>,
+    /// The invitation's greeting name (empty in anonymous waves), the invited person's unit and the key of
+    /// its credential (anonymous waves).
+    invite: Option<Invite>,
+    /// Anonymous waves: the invitation's credential, obtained when the link is opened; the answers are
+    /// sent with it to the wave's open-link endpoint, without the token.
+    credential: Option<Credential>,
+    /// A credential request is under way.
+    asking: bool,
     /// Why an invitation's form cannot be shown or answered (used, expired, unknown).
     gone: Option<Key>,
     form: Option<PublicForm>,
@@ -143,13 +158,15 @@ enum Job {
     Load(String, String, bool),
     Send(String, SubmitResponse),
     Wait(u32, u32),
+    /// Token and key: obtain the invitation's credential.
+    Credential(String, CredentialKey),
 }
 
 /// A form as `GET /api/v1/forms/<slug>` or, for an invitation, `GET /api/v1/invitations/<token>` sends it.
 fn read_form(invitation: bool, text: &str) -> Option<Loaded> {
     if invitation {
         let i = api::parse::<InvitationForm>(text)?;
-        Some((i.form, Some((i.greeting_name, i.unit_id))))
+        Some((i.form, Some((i.greeting_name, i.unit_id, i.credential_key))))
     } else {
         api::parse::<PublicForm>(text).map(|form| (form, None))
     }
@@ -180,6 +197,19 @@ async fn run(job: Job) -> Msg {
         Job::Wait(ms, generation) => {
             yew::platform::time::sleep(Duration::from_millis(ms.into())).await;
             Msg::Flush(generation)
+        }
+        Job::Credential(token, key) => {
+            let started = js_sys::Date::now();
+            let result = credential::obtain(&token, &key).await;
+            // How long obtaining the credential took, for the browser test to report.
+            if let Some(w) = web_sys::window() {
+                let _ = js_sys::Reflect::set(
+                    &w,
+                    &"serapCredentialMs".into(),
+                    &(js_sys::Date::now() - started).into(),
+                );
+            }
+            Msg::Credential(result)
         }
     }
 }
@@ -339,8 +369,8 @@ impl FormPage {
         store::save_draft(&self.key, &self.draft);
     }
 
-    fn set_form(&mut self, (form, invite): Loaded) {
-        if let Some((_, unit)) = &invite {
+    fn set_form(&mut self, ctx: &Context<Self>, (form, invite): Loaded) {
+        if let Some((_, unit, _)) = &invite {
             self.draft.unit_id = Some(*unit);
         }
         if let Some(unit) = self.draft.unit_id
@@ -351,6 +381,36 @@ impl FormPage {
         self.invite = invite;
         self.form = Some(form);
         self.fix_step();
+        self.ask_credential(ctx);
+        if self.queued.is_some() {
+            self.retry_now(ctx);
+        }
+    }
+
+    /// The token of an anonymous wave's invitation and its credential key.
+    fn credential_key(&self) -> Option<(&str, &CredentialKey)> {
+        let key = self.invite.as_ref()?.2.as_ref()?;
+        Some((self.key.strip_prefix("s:")?, key))
+    }
+
+    /// Anonymous waves: obtains the invitation's credential (kept on this device) unless it is there.
+    fn ask_credential(&mut self, ctx: &Context<Self>) {
+        if self.credential.is_some() || self.asking || self.gone.is_some() {
+            return;
+        }
+        let Some((token, key)) = self.credential_key() else {
+            return;
+        };
+        let (token, key) = (token.to_string(), key.clone());
+        if credential::spent(&token) {
+            self.gone = Some(Key::InvitationUsed);
+            return;
+        }
+        self.credential = credential::stored(&token);
+        if self.credential.is_none() {
+            self.asking = true;
+            ctx.link().send_future(run(Job::Credential(token, key)));
+        }
     }
 
     /// An invitation's unit is fixed: no unit step.
@@ -503,6 +563,7 @@ impl FormPage {
             submission_id: d.submission_id,
             unit_id,
             answers,
+            credential: self.credential.clone(),
         };
         // Queued before the first attempt: a crash or a closed tab cannot lose it.
         store::enqueue(&self.key, &body);
@@ -519,7 +580,7 @@ impl FormPage {
             return None;
         }
         match e.body().map(|b| b.error.code.as_str()) {
-            Some("invitation_used") => Some(Key::InvitationUsed),
+            Some("invitation_used" | "credential_spent") => Some(Key::InvitationUsed),
             Some("invitation_expired") => Some(Key::InvitationExpired),
             _ if e.status() == Some(410) => Some(Key::InvitationExpired),
             _ if e.status() == Some(404) => Some(Key::InvitationNotFound),
@@ -537,12 +598,27 @@ impl FormPage {
         if generation != self.retry_gen || self.in_flight {
             return false;
         }
-        let Some(body) = self.queued.clone() else {
+        let Some(mut body) = self.queued.clone() else {
             return false;
         };
+        // Anonymous waves: sent with the credential to the wave's open-link endpoint, without the token.
+        let mut path = self.path.clone();
+        if self.credential_key().is_some() || body.credential.is_some() {
+            if body.credential.is_none() {
+                let Some(c) = self.credential.clone() else {
+                    self.ask_credential(ctx);
+                    return false;
+                };
+                body.credential = Some(c);
+            }
+            let Some(form) = &self.form else {
+                return false;
+            };
+            path = String::from("/api/v1/forms/");
+            path.push_str(&form.slug);
+        }
         self.in_flight = true;
         self.sending = Sending::Now;
-        let mut path = self.path.clone();
         path.push_str("/responses");
         ctx.link().send_future(run(Job::Send(path, body)));
         true
@@ -554,6 +630,9 @@ impl FormPage {
         match result {
             Ok((_, receipt)) => {
                 store::dequeue(&self.key, sid);
+                if let Some((token, _)) = self.credential_key() {
+                    credential::mark_spent(token);
+                }
                 if current {
                     store::clear_draft(&self.key);
                     self.draft = Draft::new();
@@ -646,6 +725,8 @@ impl Component for FormPage {
             path,
             invitation: props.invitation,
             invite: None,
+            credential: None,
+            asking: false,
             gone: None,
             form: None,
             failed: None,
@@ -673,7 +754,7 @@ impl Component for FormPage {
             Msg::Loaded(Ok(form)) => {
                 self.failed = None;
                 self.cached = false;
-                self.set_form(form);
+                self.set_form(ctx, form);
             }
             Msg::Loaded(Err(e)) => {
                 if self.form.is_some() {
@@ -685,7 +766,7 @@ impl Component for FormPage {
                 match cached {
                     Some(loaded) => {
                         self.cached = true;
-                        self.set_form(loaded);
+                        self.set_form(ctx, loaded);
                     }
                     None => {
                         self.gone = self.invitation_problem(&e);
@@ -751,6 +832,25 @@ impl Component for FormPage {
                 }
             }
             Msg::Sent(sid, result) => self.sent(ctx, sid, result),
+            Msg::Credential(result) => {
+                self.asking = false;
+                match result {
+                    Ok(c) => {
+                        self.credential = Some(c);
+                        if self.queued.is_some() {
+                            self.retry_now(ctx);
+                        }
+                    }
+                    Err(e) => {
+                        if let Some(key) = self.invitation_problem(&e) {
+                            self.gone = Some(key);
+                        } else if let Some(body) = e.body() {
+                            // Opened on another device (`credential_already_issued`) or refused.
+                            self.alert = Some(Alert::Rejected(server_text(&body.error.message)));
+                        }
+                    }
+                }
+            }
             Msg::Fresh => {
                 self.draft.submission_id = Uuid::new_v4();
                 self.alert = Some(Alert::Fresh);
@@ -782,7 +882,8 @@ impl Component for FormPage {
         let title = self.form.as_ref().filter(|_| self.gone.is_none()).map(|f| {
             html! { <h1 id="form-title">{ f.definition.title.get(lang).to_owned() }</h1> }
         });
-        let greeting = self.invite.as_ref().filter(|_| self.gone.is_none()).map(|(name, _)| {
+        // Anonymous waves greet nobody by name.
+        let greeting = self.invite.as_ref().filter(|(name, ..)| self.gone.is_none() && !name.is_empty()).map(|(name, ..)| {
             html! { <p id="invitation-greeting" class="lead">{ fill(tr(Key::Hello), &[name]) }</p> }
         });
         let body = if let Some(key) = self.gone {

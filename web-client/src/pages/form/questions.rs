@@ -9,6 +9,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
+use crate::services::json::num_text;
 use crate::services::store::Draft;
 
 /// One change the respondent makes to one question.
@@ -113,7 +114,7 @@ pub fn task_rows(draft: &Draft, qid: &str) -> Vec<[String; 3]> {
     match draft.answers.get(qid) {
         Some(Answer::Tasks(rows)) if !rows.is_empty() => rows
             .iter()
-            .map(|r| [r.task.clone(), r.volume.to_string(), r.minutes.to_string()])
+            .map(|r| [r.task.clone(), num_text(r.volume), num_text(r.minutes)])
             .collect(),
         _ => vec![Default::default()],
     }
@@ -533,7 +534,7 @@ pub fn question(
         } => {
             let value = match draft.typed.get(qid) {
                 Some(Answer::Text(raw)) => raw.clone(),
-                _ => num_of(answer).map(|n| n.to_string()).unwrap_or_default(),
+                _ => num_of(answer).map(num_text).unwrap_or_default(),
             };
             let oninput = f.cb(|e: InputEvent| {
                 let input = e.target_unchecked_into::<HtmlInputElement>();
@@ -546,7 +547,7 @@ pub fn question(
                     <input type="number" class="text" id={ids(&[qid, "input"])} {value} {oninput}
                         inputmode={if *integer { "numeric" } else { "decimal" }}
                         step={if *integer { "1" } else { "any" }}
-                        min={min.map(|m| m.to_string())} max={max.map(|m| m.to_string())}
+                        min={min.map(num_text)} max={max.map(num_text)}
                         aria-labelledby={f.label.clone()} aria-describedby={f.described.clone()}
                         aria-invalid={f.invalid.clone()} aria-required={f.required.clone()} />
                     if let Some(unit) = unit {
