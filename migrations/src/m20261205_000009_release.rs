@@ -57,6 +57,8 @@ impl MigrationTrait for Migration {
         {
             // Without a rowid, as `responses`: storage order says nothing about arrival order.
             let db = manager.get_connection();
+            db.execute_unprepared("DROP INDEX IF EXISTS comments_wave_unit")
+                .await?;
             db.execute_unprepared("DROP TABLE comments").await?;
             db.execute_unprepared(
                 "CREATE TABLE comments (
@@ -70,8 +72,10 @@ impl MigrationTrait for Migration {
                 ) WITHOUT ROWID",
             )
             .await?;
-            db.execute_unprepared("CREATE INDEX comments_wave_unit ON comments (wave_id, unit_id)")
-                .await?;
+            db.execute_unprepared(
+                "CREATE INDEX IF NOT EXISTS comments_wave_unit ON comments (wave_id, unit_id)",
+            )
+            .await?;
         }
         if !manager.has_column("comments", "atom_id").await? {
             manager

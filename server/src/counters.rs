@@ -290,7 +290,9 @@ impl Folder {
                 swept = tokio::time::Instant::now();
                 match waves_with_counters(&self.db).await {
                     Ok(waves) => self.release(waves).await,
-                    Err(err) => tracing::debug!(error = %err, "release sweep failed; retrying later"),
+                    Err(err) => {
+                        tracing::debug!(error = %err, "release sweep failed; retrying later")
+                    }
                 }
             }
             loop {
@@ -348,7 +350,10 @@ impl Folder {
 /// The reporting thresholds of a wave: k for figures (at least 3) and the comment threshold (at least k).
 pub fn thresholds(wave: &wave::Model) -> (u32, u32) {
     let k = Ord::max(wave.min_group_size, 3) as u32;
-    (k, Ord::max(Ord::max(wave.min_comment_group_size, 0) as u32, k))
+    (
+        k,
+        Ord::max(Ord::max(wave.min_comment_group_size, 0) as u32, k),
+    )
 }
 
 /// One release pass over a wave (`serap_shared::report::release`): reads its live counters, released
@@ -434,9 +439,14 @@ async fn set_released<C: ConnectionTrait>(
         return Ok(());
     }
     let mut insert = Query::insert();
-    insert
-        .into_table(released_counter::Entity)
-        .columns([C::WaveId, C::UnitId, C::Key, C::Bucket, C::Count, C::Sum]);
+    insert.into_table(released_counter::Entity).columns([
+        C::WaveId,
+        C::UnitId,
+        C::Key,
+        C::Bucket,
+        C::Count,
+        C::Sum,
+    ]);
     for row in rows {
         insert.values_panic([
             wave_id.into(),

@@ -636,15 +636,21 @@ pub async fn response_rates<C: ConnectionTrait>(
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    let mut out = Vec::new();
+    let mut counts: Vec<(Uuid, i64, i64)> = Vec::new();
     for row in rows {
         let unit_id: Uuid = row.try_get("", "unit_id")?;
+        let invited: i64 = row.try_get("", "invited")?;
+        let unanswered: i64 = row.try_get("", "unanswered")?;
+        counts.push((unit_id, invited, Ord::max(invited - unanswered, 0)));
+    }
+    if anonymity_of(wave) == serap_shared::api::Anonymity::Anonymous {
+        counts = released_rates(db, wave.id, scope, counts).await?;
+    }
+    let mut out = Vec::new();
+    for (unit_id, invited, answered) in counts {
         if !scope.contains(unit_id) {
             continue;
         }
-        let invited: i64 = row.try_get("", "invited")?;
-        let unanswered: i64 = row.try_get("", "unanswered")?;
-        let answered = Ord::max(invited - unanswered, 0);
         let unit = units.get(&unit_id);
         out.push(UnitResponseRate {
             unit_id,
@@ -661,6 +667,55 @@ pub async fn response_rates<C: ConnectionTrait>(
     }
     out.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
     Ok(out)
+}
+
+/// Anonymous waves: the server does not know who answered, and a live count per unit would tell when
+/// someone did. Answered figures come from the released counters: one row per atom (its holder unit, with
+/// the invitations of all its members), answered = the atom's released respondents (open-link responses
+/// included when the link is open); invited units whose responses are not released yet read 0 answered.
+async fn released_rates<C: ConnectionTrait>(
+    db: &C,
+    wave_id: Uuid,
+    scope: &Scope,
+    counts: Vec<(Uuid, i64, i64)>,
+) -> Result<Vec<(Uuid, i64, i64)>, ApiError> {
+    use serap_shared::report::keys::MEMBER_KEY;
+    use serap_shared::survey::RESPONSES_KEY;
+    let released = crate::counters::read_totals(db, wave_id).await?;
+    let mut holder_of: HashMap<Uuid, Uuid> = HashMap::new();
+    let mut respondents: HashMap<Uuid, i64> = HashMap::new();
+    for row in &released {
+        if row.key == MEMBER_KEY {
+            if let Ok(member) = row.bucket.parse::<Uuid>() {
+                holder_of.insert(member, row.unit_id);
+            }
+        } else if row.key == RESPONSES_KEY {
+            *respondents.entry(row.unit_id).or_default() += row.count;
+        }
+    }
+    let mut members: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (member, holder) in &holder_of {
+        members.entry(*holder).or_default().push(*member);
+    }
+    let mut rows: HashMap<Uuid, (i64, i64)> = HashMap::new();
+    for (unit, invited, _) in counts {
+        let holder = holder_of.get(&unit).copied().unwrap_or(unit);
+        rows.entry(holder).or_default().0 += invited;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(holder, (invited, _))| {
+            let whole = members
+                .get(&holder)
+                .is_none_or(|m| m.iter().all(|u| scope.contains(*u)));
+            let answered = if whole {
+                respondents.get(&holder).copied().unwrap_or(0)
+            } else {
+                0
+            };
+            (holder, invited, answered)
+        })
+        .collect())
 }
 
 /// The invitation or reminder email: Bahasa Indonesia, English below; text and HTML with the same facts.

@@ -6,6 +6,7 @@ mod helpers;
 mod logs;
 
 mod access;
+mod anonymity;
 mod at_rest;
 mod auth;
 mod browser;

@@ -209,7 +209,8 @@ async fn build(
         Scope::Units(units) => Some(units.clone()),
     };
     // The engine is pure computation (milliseconds for a city): off the request workers.
-    let whole_wave = matches!(scope, Scope::All) && filter.unit.is_none() && filter.sector.is_none();
+    let whole_wave =
+        matches!(scope, Scope::All) && filter.unit.is_none() && filter.sector.is_none();
     let (filter, settings, inputs) = (filter.clone(), settings.clone(), inputs.clone());
     let (mut report, counted) = tokio::task::spawn_blocking(move || {
         build_report_counting(&ReportInput {

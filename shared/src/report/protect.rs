@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use uuid::Uuid;
 
 use super::CounterRow;
-use crate::api::Unit;
 use super::keys::MEMBER_KEY;
+use crate::api::Unit;
 use crate::survey::RESPONSES_KEY;
 
 /// Counters by key, then bucket: (count, sum).

@@ -290,7 +290,12 @@ pub fn plan_release(input: &ReleaseInput) -> ReleasePlan {
 pub fn apply_release(released: &[CounterRow], plan: &ReleasePlan) -> Vec<CounterRow> {
     let mut state: BTreeMap<(Uuid, String, String), (i64, f64)> = released
         .iter()
-        .map(|r| ((r.unit_id, r.key.clone(), r.bucket.clone()), (r.count, r.sum)))
+        .map(|r| {
+            (
+                (r.unit_id, r.key.clone(), r.bucket.clone()),
+                (r.count, r.sum),
+            )
+        })
         .collect();
     for row in &plan.counters {
         state.insert(

@@ -1242,7 +1242,11 @@ mod over_time {
     #[derive(Debug, Clone)]
     enum Step {
         /// A response in unit `unit % n`, complete or not, its choices from `seed`.
-        Submit { unit: usize, complete: bool, seed: u64 },
+        Submit {
+            unit: usize,
+            complete: bool,
+            seed: u64,
+        },
         /// A release pass, then reports read under every filter and two scopes.
         Release,
     }
@@ -1291,7 +1295,12 @@ mod over_time {
 
     fn state_of(rows: &[CounterRow]) -> State {
         rows.iter()
-            .map(|r| ((r.unit_id, r.key.clone(), r.bucket.clone()), (r.count, r.sum)))
+            .map(|r| {
+                (
+                    (r.unit_id, r.key.clone(), r.bucket.clone()),
+                    (r.count, r.sum),
+                )
+            })
             .collect()
     }
 
@@ -1330,8 +1339,9 @@ mod over_time {
         k: u32,
     ) -> BTreeMap<String, u64> {
         let mut out = BTreeMap::new();
-        let filters: Vec<Option<Uuid>> =
-            std::iter::once(None).chain(units.iter().map(|u| Some(u.id))).collect();
+        let filters: Vec<Option<Uuid>> = std::iter::once(None)
+            .chain(units.iter().map(|u| Some(u.id)))
+            .collect();
         for (s, scope) in scopes.iter().enumerate() {
             for unit in &filters {
                 let report = build_report(&ReportInput {
@@ -1342,8 +1352,14 @@ mod over_time {
                     previous_k: 0,
                     headcount: &HashMap::new(),
                     scope: scope.as_ref(),
-                    filter: &ReportFilter { unit: *unit, sector: None },
-                    settings: &ReportSettings { k, skm_legacy_weights: false },
+                    filter: &ReportFilter {
+                        unit: *unit,
+                        sector: None,
+                    },
+                    settings: &ReportSettings {
+                        k,
+                        skm_legacy_weights: false,
+                    },
                 });
                 let json = serde_json::to_value(&report).unwrap();
                 let mut counts = Vec::new();
