@@ -100,8 +100,9 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
     let sink = SmtpSink::start().await;
     let app = TestConfig::new(db).demo().smtp(sink.url()).spawn().await;
     let skm = form(&app, "skm-2026").await;
-    // k = 5. DINKES 6 x 3, BKPSDM 6 x 4, SETDA 1 x 1 (below k: its figures are never shown).
-    for (code, n, value) in [("DINKES", 6, 3), ("BKPSDM", 6, 4), ("SETDA", 1, 1)] {
+    // k = 5. DINKES 5 x 3, BKPSDM 5 x 4 (each released at k), SETDA 1 x 1 (below k: held back, its
+    // figures are never shown).
+    for (code, n, value) in [("DINKES", 5, 3), ("BKPSDM", 5, 4), ("SETDA", 1, 1)] {
         for _ in 0..n {
             submit(
                 &app,
@@ -120,7 +121,7 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
             .json()
             .await
             .ok()?;
-        (r["overall"]["respondents"] == 12).then_some(())
+        (r["overall"]["respondents"] == 10).then_some(())
     })
     .await;
     let city = subscribe(
@@ -149,7 +150,7 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
 
     let (subject, text, html, link) = digest_to(&messages, "walikota@serangkota.go.id");
     assert_eq!(
-        subject, "Ringkasan mingguan Serap: 5 survei aktif, 12 tanggapan",
+        subject, "Ringkasan mingguan Serap: 5 survei aktif, 10 tanggapan",
         "{text}"
     );
     for part in [&text, &html] {
@@ -161,7 +162,7 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
         assert!(part.contains("/console/waves/skm-2026/report"), "{part}");
         assert!(part.contains(&link), "manage link in the body: {part}");
     }
-    assert!(text.contains("Responden: 12"), "{text}");
+    assert!(text.contains("Responden: 10"), "{text}");
     assert!(
         html.contains("<table") && !html.to_lowercase().contains("<script"),
         "{html}"
@@ -171,14 +172,18 @@ async fn digests_arrive_with_only_what_the_threshold_allows(db: Db) {
         "no remote resources: {html}"
     );
 
-    // SETDA alone is below k: hidden, never its count or its index (25.00, grade D).
+    // SETDA alone is below k: its response is held back, so nothing of it is released; never its count or
+    // its index (25.00, grade D).
     let (subject, text, html, _) = digest_to(&messages, "sekda@serangkota.go.id");
     assert_eq!(
         subject, "Serap weekly digest: 5 active surveys, 0 responses",
         "{text}"
     );
+    assert!(
+        text.lines().any(|l| l.trim_end() == "- Respondents: 0"),
+        "{text}"
+    );
     for part in [&text, &html] {
-        assert!(part.contains("hidden (fewer than 5)"), "{part}");
         assert!(
             !part.contains("25.00") && !part.contains("Very poor"),
             "{part}"

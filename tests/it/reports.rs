@@ -58,6 +58,18 @@ pub(crate) async fn submit(app: &TestApp, slug: &str, unit: Uuid, answers: &Valu
     settle(app, wave_id, before + 1).await;
 }
 
+/// Submits through the open link and leaves counting and releasing to the server (whose release pass is the
+/// one that sends live notices).
+async fn post_response(app: &TestApp, unit: Uuid, answers: &Value) {
+    let r = app
+        .post_json(
+            "/api/v1/forms/skm-2026/responses",
+            &json!({"submission_id": Uuid::new_v4(), "unit_id": unit, "answers": answers}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+}
+
 /// Waits until `wave_id` has `responses` counted, then runs a release pass.
 pub(crate) async fn settle(app: &TestApp, wave_id: Uuid, responses: i64) {
     eventually(Duration::from_secs(20), "the response counted", || async {
@@ -310,13 +322,25 @@ async fn dashboards_hear_of_new_responses(db: Db) {
     while !seen.contains("event:ready") {
         seen.push_str(&next_chunk(&mut r).await);
     }
-    submit(
-        &app,
-        "skm-2026",
-        form.units[2].id,
-        &skm_answers(&form.definition, 2),
-    )
+    // Four responses to one unit are below k: nothing is released, no notice. The fifth releases the unit.
+    for _ in 0..4 {
+        post_response(&app, form.units[2].id, &skm_answers(&form.definition, 2)).await;
+    }
+    eventually(Duration::from_secs(20), "4 responses counted", || async {
+        (responses_counted(&app.state.db, form.wave_id, false)
+            .await
+            .unwrap()
+            == 4)
+            .then_some(())
+    })
     .await;
+    // A pass of our own, as the folder's: it has nothing to release.
+    assert!(!release_wave(&app.state.db, form.wave_id).await.unwrap());
+    if let Ok(Ok(Some(chunk))) = tokio::time::timeout(Duration::from_millis(500), r.chunk()).await {
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(!seen.contains("event:updated"), "a notice before k: {seen}");
+    post_response(&app, form.units[2].id, &skm_answers(&form.definition, 2)).await;
     while !seen.contains("event:updated") {
         seen.push_str(&next_chunk(&mut r).await);
     }
@@ -356,14 +380,10 @@ async fn live_notices_cross_instances_through_redis() {
     while !seen.contains("event:ready") {
         seen.push_str(&next_chunk(&mut r).await);
     }
-    // Stored and folded by instance B; A's dashboard stream is told.
-    submit(
-        &b,
-        "skm-2026",
-        form.units[2].id,
-        &skm_answers(&form.definition, 3),
-    )
-    .await;
+    // Stored, folded and released (k = 5 responses to one unit) by instance B; A's dashboard stream is told.
+    for _ in 0..5 {
+        post_response(&b, form.units[2].id, &skm_answers(&form.definition, 3)).await;
+    }
     while !seen.contains("event:updated") {
         seen.push_str(&next_chunk(&mut r).await);
     }
