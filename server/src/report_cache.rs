@@ -160,6 +160,7 @@ mod tests {
             units: &[],
             counters: &[],
             previous: None,
+            previous_k: 0,
             headcount: &HashMap::new(),
             scope: None,
             filter: &ReportFilter::default(),
@@ -176,6 +177,7 @@ mod tests {
         let inputs = ReportInputs {
             counters: Arc::new(Vec::new()),
             previous: None,
+            previous_k: 0,
         };
         assert!(matches!(cache.get(&key(), &inputs), Cached::Missing));
         cache.store(key(), inputs.clone(), Instant::now(), report());
@@ -185,6 +187,7 @@ mod tests {
         let changed = ReportInputs {
             counters: Arc::new(Vec::new()),
             previous: None,
+            previous_k: 0,
         };
         assert!(matches!(cache.get(&key(), &changed), Cached::Missing));
 

@@ -1293,6 +1293,13 @@ mod over_time {
 
     type State = BTreeMap<(Uuid, String, String), (i64, f64)>;
 
+    /// One published moment: the released state, comments released per (atom, question), what reports show.
+    type Moment = (
+        State,
+        BTreeMap<(Uuid, String), usize>,
+        BTreeMap<String, u64>,
+    );
+
     fn state_of(rows: &[CounterRow]) -> State {
         rows.iter()
             .map(|r| {
@@ -1425,8 +1432,7 @@ mod over_time {
             let mut pending: Vec<PendingComment> = Vec::new();
             let mut comment_atoms: BTreeMap<Uuid, (Uuid, String)> = BTreeMap::new();
             let mut released: Vec<CounterRow> = Vec::new();
-            let mut history: Vec<(State, BTreeMap<(Uuid, String), usize>, BTreeMap<String, u64>)> =
-                Vec::new();
+            let mut history: Vec<Moment> = Vec::new();
             let mut next_comment = 1_000_000u128;
             for step in story.steps.iter().chain(std::iter::once(&Step::Release)) {
                 match step {
@@ -1507,7 +1513,7 @@ mod over_time {
                             .sum();
                         prop_assert!(released_total <= live_total);
                         let held = held_back(&live_rows, &released, k);
-                        prop_assert!(held % u64::from(k) == 0);
+                        prop_assert!(held.is_multiple_of(u64::from(k)));
                         prop_assert!(held <= (live_total - released_total) as u64);
                         prop_assert!((live_total - released_total) as u64 - held < u64::from(k));
 
