@@ -60,7 +60,7 @@ pub(crate) async fn submit(app: &TestApp, slug: &str, unit: Uuid, answers: &Valu
 
 /// Submits through the open link and leaves counting and releasing to the server (whose release pass is the
 /// one that sends live notices).
-async fn post_response(app: &TestApp, unit: Uuid, answers: &Value) {
+pub(crate) async fn post_response(app: &TestApp, unit: Uuid, answers: &Value) {
     let r = app
         .post_json(
             "/api/v1/forms/skm-2026/responses",
