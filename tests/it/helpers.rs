@@ -493,6 +493,8 @@ pub fn read_eml_dir(dir: &Path) -> Vec<Vec<u8>> {
 /// Headless Chromium at a phone viewport (412 x 915), driven through chromedriver.
 pub struct Browser {
     pub client: fantoccini::Client,
+    /// chromedriver's address, for the Chrome DevTools commands WebDriver has no verb for.
+    driver_url: String,
     _driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -548,9 +550,34 @@ impl Browser {
         .await;
         Some(Browser {
             client,
+            driver_url: url,
             _driver: driver,
             _profile: profile,
         })
+    }
+
+    /// Slows the page's CPU down `rate` times (DevTools `Emulation.setCPUThrottlingRate`), as a cheap
+    /// phone would run it.
+    pub async fn throttle_cpu(&self, rate: f64) {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("session id")
+            .expect("a session");
+        let r = reqwest::Client::new()
+            .post(format!(
+                "{}/session/{session}/goog/cdp/execute",
+                self.driver_url
+            ))
+            .json(&serde_json::json!({
+                "cmd": "Emulation.setCPUThrottlingRate",
+                "params": {"rate": rate}
+            }))
+            .send()
+            .await
+            .expect("chromedriver answers");
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
     }
 
     /// Waits until the element matching `css` exists and its text satisfies `check`; returns the text.

@@ -1419,8 +1419,13 @@ mod over_time {
             let n = units.len();
             let k = story.k;
             let comment_k = k + story.comment_extra;
-            let scope: HashSet<Uuid> = story
-                .flagged
+            // A scope as the server forms it: whole subtrees (a manager's units and all below them), so an
+            // atom, whose members are all below its holder, is in it exactly when its holder is.
+            let mut closed = vec![false; n];
+            for (i, parent) in story.parents.iter().enumerate() {
+                closed[i] = story.flagged[i] || parent.is_some_and(|p| closed[p]);
+            }
+            let scope: HashSet<Uuid> = closed
                 .iter()
                 .enumerate()
                 .filter(|(_, f)| **f)
