@@ -10,8 +10,8 @@ use serap_shared::templates;
 use uuid::Uuid;
 
 use crate::entities::{org_unit, survey, wave};
-use crate::routes::surveys::publish_version;
-use crate::routes::waves::{DEFAULT_MIN_COMMENT_GROUP, DEFAULT_MIN_GROUP};
+use crate::surveys::routes::publish_version;
+use crate::waves::routes::{DEFAULT_MIN_COMMENT_GROUP, DEFAULT_MIN_GROUP};
 
 /// `(code, name, kind, sector, parent code)`.
 type DemoUnit = (
@@ -273,9 +273,9 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         .insert(db)
         .await?;
     }
-    let password = crate::auth::random_token()[..16].to_string();
+    let password = crate::access::random_token()[..16].to_string();
     let email = serap_shared::domain::EmailAddress::parse(DEMO_ADMIN)?;
-    crate::auth::create_account(
+    crate::access::create_account(
         db,
         &email,
         "Admin Demo BKPSDM",

@@ -1,33 +1,25 @@
 //! The Serap server as a library: `startup::Application` builds and runs it (the binary and the
 //! integration tests both go through it).
 
-pub mod assets;
-pub mod auth;
-pub mod bus;
-pub mod config;
-pub mod counters;
-pub mod credentials;
-pub mod db;
+pub mod access;
+pub mod accounts;
 pub mod demo;
 pub mod digests;
 pub mod entities;
 pub mod error;
 pub mod http;
+pub mod infra;
 pub mod invitations;
-pub mod mail;
-pub mod metrics;
-pub mod openapi;
-pub mod outbox;
-pub mod ratelimit;
-pub mod report_cache;
-pub mod routes;
-pub mod scope;
-pub mod sessions;
+pub mod operations;
+pub mod reports;
+pub mod responses;
+pub mod roster;
 pub mod startup;
 pub mod state;
-pub mod submission;
-pub mod telemetry;
-pub mod time;
+pub mod surveys;
+pub mod units;
+pub mod waves;
 
-pub use config::Settings;
+pub use infra::config::Settings;
+pub use infra::telemetry;
 pub use startup::Application;

@@ -59,9 +59,9 @@ async fn rebuild(settings: Settings, wave: Option<&String>) -> ExitCode {
         }
     };
     let result = async {
-        let db = serap_server::db::connect(&settings).await?;
-        let versions = serap_server::submission::VersionCache::default();
-        serap_server::counters::rebuild_counters(&db, &versions, wave)
+        let db = serap_server::infra::db::connect(&settings).await?;
+        let versions = serap_server::responses::VersionCache::default();
+        serap_server::reports::counters::rebuild_counters(&db, &versions, wave)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))
     }
@@ -92,11 +92,11 @@ async fn create_admin(settings: Settings, args: &[String]) -> ExitCode {
     };
     let (password, generated) = match std::env::var("SERAP_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => (p, false),
-        _ => (serap_server::auth::random_token()[..16].to_string(), true),
+        _ => (serap_server::access::random_token()[..16].to_string(), true),
     };
     let result = async {
-        let db = serap_server::db::connect(&settings).await?;
-        serap_server::auth::create_account(&db, &email, name, &password, &[("admin", None)]).await
+        let db = serap_server::infra::db::connect(&settings).await?;
+        serap_server::access::create_account(&db, &email, name, &password, &[("admin", None)]).await
     }
     .await;
     match result {

@@ -13,14 +13,14 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
-use crate::assets::Assets;
-use crate::bus::{EventBus, InProcessBus, RedisBus};
-use crate::config::Settings;
-use crate::mail::{FileMailer, Mailer, SmtpMailer};
-use crate::metrics::Metrics;
-use crate::outbox::Dispatcher;
-use crate::ratelimit::{MemoryRateLimiter, RateLimiter, RedisRateLimiter};
-use crate::sessions::{DbSessionStore, RedisSessionStore, SessionStore};
+use crate::access::sessions::{DbSessionStore, RedisSessionStore, SessionStore};
+use crate::http::assets::Assets;
+use crate::http::metrics::Metrics;
+use crate::infra::bus::{EventBus, InProcessBus, RedisBus};
+use crate::infra::config::Settings;
+use crate::infra::mail::{FileMailer, Mailer, SmtpMailer};
+use crate::infra::outbox::Dispatcher;
+use crate::infra::ratelimit::{MemoryRateLimiter, RateLimiter, RedisRateLimiter};
 use crate::state::AppState;
 
 /// How long open connections (e.g. live streams) may keep a stopping server alive.
@@ -34,7 +34,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let db = crate::db::connect(&settings).await?;
+        let db = crate::infra::db::connect(&settings).await?;
         if settings.seeds_demo_data() {
             crate::demo::seed_if_empty(&db)
                 .await
@@ -153,7 +153,7 @@ impl Application {
             }
             .run(stop_rx.clone()),
         );
-        let folder = crate::counters::Folder {
+        let folder = crate::reports::counters::Folder {
             db: self.state.db.clone(),
             versions: self.state.versions.clone(),
             bus: self.state.bus.clone(),

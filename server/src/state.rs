@@ -5,14 +5,14 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
-use crate::assets::Assets;
-use crate::bus::EventBus;
-use crate::config::Settings;
-use crate::mail::Mailer;
-use crate::metrics::Metrics;
-use crate::ratelimit::RateLimiter;
-use crate::sessions::SessionStore;
-use crate::submission::{VersionCache, WaveCache};
+use crate::access::sessions::SessionStore;
+use crate::http::assets::Assets;
+use crate::http::metrics::Metrics;
+use crate::infra::bus::EventBus;
+use crate::infra::config::Settings;
+use crate::infra::mail::Mailer;
+use crate::infra::ratelimit::RateLimiter;
+use crate::responses::{VersionCache, WaveCache};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -34,9 +34,9 @@ pub struct AppState {
     /// Waves by slug, for at most two seconds.
     pub waves: WaveCache,
     /// Counter totals per wave until they change (reports).
-    pub counters: crate::counters::CounterCache,
+    pub counters: crate::reports::counters::CounterCache,
     /// Built reports until their counters change (`report_cache`).
-    pub reports: crate::report_cache::ReportCache,
+    pub reports: crate::reports::cache::ReportCache,
     /// Bearer token that grants admin rights on admin endpoints.
     pub admin_token: Arc<str>,
 }

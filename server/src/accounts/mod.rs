@@ -1,0 +1,3 @@
+//! Accounts and their roles.
+
+pub mod routes;

@@ -1,0 +1,11 @@
+//! Infrastructure every feature uses: configuration, the database, the event bus, rate limits, mail and
+//! its outbox, time, logging.
+
+pub mod bus;
+pub mod config;
+pub mod db;
+pub mod mail;
+pub mod outbox;
+pub mod ratelimit;
+pub mod telemetry;
+pub mod time;

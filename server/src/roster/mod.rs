@@ -1,0 +1,4 @@
+//! The staff roster: people and their import from CSV.
+
+pub mod csv;
+pub mod routes;

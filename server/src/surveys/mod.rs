@@ -1,0 +1,3 @@
+//! Survey authoring: templates, drafts and published versions.
+
+pub mod routes;

@@ -1,0 +1,3 @@
+//! The organisation's unit tree.
+
+pub mod routes;

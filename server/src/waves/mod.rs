@@ -1,0 +1,3 @@
+//! Survey waves: a published version opened to respondents for a period.
+
+pub mod routes;
