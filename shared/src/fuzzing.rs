@@ -1,6 +1,6 @@
 //! The runner of Serap's fuzz targets (feature `fuzzing`, for tests only): proptest inputs for a bounded
 //! wall-clock time instead of a fixed number of cases, so CI can give each target a time budget. Targets:
-//! `shared/tests/fuzz.rs` (survey definitions, responses, NIPs) and the server's roster CSV import
+//! `shared/tests/fuzz/` (survey definitions, responses, NIPs) and the server's roster CSV import
 //! (`routes::csv_import::fuzz`).
 
 use std::fmt::Debug;
