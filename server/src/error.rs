@@ -29,6 +29,12 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A value that must be unique is taken: a 409 naming the field (`ApiError::unique`).
+    #[error("duplicate {field}")]
+    Duplicate {
+        field: &'static str,
+        message: String,
+    },
     #[error("request body too large")]
     PayloadTooLarge,
     /// The body did not arrive before the request's `http::BodyDeadline`.
@@ -157,6 +163,19 @@ fn sqlx_unavailable(err: &sea_orm::sqlx::Error) -> bool {
 }
 
 impl ApiError {
+    /// The one mapping of a unique-key violation: the 409 naming `field`, whichever of two concurrent
+    /// writers loses the race (the database decides, not a read before the write). Any other error stays
+    /// what it was.
+    pub fn unique(err: sea_orm::DbErr, field: &'static str, message: &str) -> ApiError {
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::Duplicate {
+                field,
+                message: message.into(),
+            },
+            _ => err.into(),
+        }
+    }
+
     /// Survey validation problems as a 422, each message in Indonesian and English.
     pub fn problems(problems: Vec<serap_shared::survey::Problem>) -> Self {
         ApiError::validation(
@@ -187,7 +206,7 @@ impl ApiError {
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -209,7 +228,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::Conflict(_) => "conflict",
+            ApiError::Conflict(_) | ApiError::Duplicate { .. } => "conflict",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::RequestTimeout => "request_timeout",
             ApiError::Unprocessable { .. } => "validation_failed",
@@ -235,7 +254,9 @@ impl ApiError {
             ApiError::MethodNotAllowed => {
                 "Metode HTTP tidak didukung di alamat ini / Method not allowed here".into()
             }
-            ApiError::Conflict(what) => format!("Konflik / Conflict: {what}"),
+            ApiError::Conflict(what) | ApiError::Duplicate { message: what, .. } => {
+                format!("Konflik / Conflict: {what}")
+            }
             ApiError::PayloadTooLarge => {
                 "Isi permintaan terlalu besar / Request body too large".into()
             }
@@ -267,6 +288,9 @@ impl ApiError {
         let fields = match self {
             ApiError::BadRequest { fields, .. } | ApiError::Unprocessable { fields, .. } => {
                 fields.clone()
+            }
+            ApiError::Duplicate { field, message } => {
+                vec![FieldError::new(*field, message.clone())]
             }
             _ => Vec::new(),
         };

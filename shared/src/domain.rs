@@ -69,9 +69,49 @@ impl std::fmt::Display for EmailAddress {
     }
 }
 
+/// The name of a person, unit, wave or subscription: trimmed, not empty, at most [`Name::MAX`] characters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Name(String);
+
+/// Why a name was refused; its text is the field message clients show.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("nama wajib diisi, paling panjang 200 karakter / name is required, at most 200 characters")]
+pub struct NameError;
+
+impl Name {
+    pub const MAX: usize = 200;
+
+    pub fn parse(raw: &str) -> Result<Name, NameError> {
+        let name = raw.trim();
+        if name.is_empty() || name.chars().count() > Self::MAX {
+            return Err(NameError);
+        }
+        Ok(Name(name.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(
+            Name::parse("  Dinas Kesehatan ").unwrap().as_str(),
+            "Dinas Kesehatan"
+        );
+        assert_eq!(Name::parse(" \t "), Err(NameError));
+        assert!(Name::parse(&"é".repeat(Name::MAX)).is_ok());
+        assert_eq!(Name::parse(&"é".repeat(Name::MAX + 1)), Err(NameError));
+    }
 
     #[test]
     fn accepts_ordinary_addresses_and_lowercases_the_domain() {

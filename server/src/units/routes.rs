@@ -161,14 +161,11 @@ pub async fn create_unit(
         created_at: Set(Utc::now()),
     };
     let created = model.insert(&state.db).await.map_err(|err| {
-        if matches!(
-            err.sql_err(),
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-        ) {
-            ApiError::Conflict("kode unit sudah dipakai / unit code already used".into())
-        } else {
-            err.into()
-        }
+        ApiError::unique(
+            err,
+            "code",
+            "kode unit sudah dipakai / unit code already used",
+        )
     })?;
     crate::access::audit(
         &state.db,

@@ -185,16 +185,7 @@ pub async fn create_wave(
     }
     .insert(&state.db)
     .await
-    .map_err(|err| {
-        if matches!(
-            err.sql_err(),
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-        ) {
-            ApiError::Conflict("slug sudah dipakai / slug already used".into())
-        } else {
-            err.into()
-        }
-    })?;
+    .map_err(|err| ApiError::unique(err, "slug", "slug sudah dipakai / slug already used"))?;
     crate::access::audit(
         &state.db,
         &actor,
