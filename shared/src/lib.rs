@@ -2,6 +2,7 @@
 //! pure logic both sides run. No I/O and no async runtime here: this crate builds for wasm32 and native.
 
 pub mod api;
+pub mod digest;
 pub mod domain;
 pub mod error;
 pub mod events;

@@ -13,15 +13,15 @@ use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 use crate::access::Caller;
-use crate::digests::{
-    self, Cadence, DigestPreview, FailedMessage, NewSubscription, SubscriptionChanges,
-    SubscriptionStatus,
-};
+use crate::digests;
 use crate::endpoint;
 use crate::error::{ApiError, respond};
 use crate::http::{caller, json_body, with_state};
 use crate::infra::mail::escape_html;
 use crate::state::AppState;
+use serap_shared::digest::{
+    Cadence, DigestPreview, FailedMessage, NewSubscription, SubscriptionChanges, SubscriptionStatus,
+};
 
 /// Pages: nothing but inline styles (the preview shows an email's HTML part, which has only those).
 const PREVIEW_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
@@ -313,7 +313,7 @@ pub async fn preview_page(
                 e(&preview.to),
                 e(&preview.period),
                 e(&preview.subject),
-                digests::html_body(&preview.html),
+                digests::render::html_body(&preview.html),
                 e(&preview.text)
             );
             page(StatusCode::OK, PREVIEW_CSP, "id", &preview.subject, &body)
@@ -493,7 +493,7 @@ pub async fn manage_submit(
     let unsubscribe = one_click || get("action") == Some("unsubscribe");
     let (changes, notice) = if unsubscribe {
         (
-            digests::SubscriptionChanges {
+            SubscriptionChanges {
                 active: Some(false),
                 ..Default::default()
             },
@@ -515,7 +515,7 @@ pub async fn manage_submit(
         }
         if cadences.is_empty() {
             (
-                digests::SubscriptionChanges {
+                SubscriptionChanges {
                     active: Some(false),
                     ..Default::default()
                 },
@@ -526,7 +526,7 @@ pub async fn manage_submit(
             )
         } else {
             (
-                digests::SubscriptionChanges {
+                SubscriptionChanges {
                     cadences: Some(cadences),
                     active: Some(true),
                     ..Default::default()
