@@ -3,15 +3,14 @@
 //! survey right after `scripts/serve`, and a demo admin account. Seeded once, when the database has no units.
 
 use chrono::{Duration, Utc};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait,
-};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use serap_shared::api::{Anonymity, CreateUnit, NewUnit};
+use serap_shared::domain::Name;
 use serap_shared::templates;
-use uuid::Uuid;
 
-use crate::entities::{org_unit, survey, wave};
-use crate::surveys::routes::publish_version;
-use crate::waves::routes::{DEFAULT_MIN_COMMENT_GROUP, DEFAULT_MIN_GROUP};
+use crate::entities::org_unit;
+use crate::waves::{DEFAULT_MIN_COMMENT_GROUP, DEFAULT_MIN_GROUP, NewServerWave};
+use crate::{surveys, units, waves};
 
 /// `(code, name, kind, sector, parent code)`.
 type DemoUnit = (
@@ -180,37 +179,37 @@ const UNITS: &[DemoUnit] = &[
     ),
 ];
 
-/// Open-link slug and wave name per template id.
-pub const DEMO_WAVES: &[(&str, &str, &str, &str)] = &[
+/// Open-link slug, wave name and anonymity per template id.
+pub const DEMO_WAVES: &[(&str, &str, &str, Anonymity)] = &[
     (
         "competency",
         "kompetensi-2026",
         "Penilaian Mandiri Kompetensi ASN 2026",
-        "confidential",
+        Anonymity::Confidential,
     ),
     (
         "training_needs",
         "kebutuhan-pelatihan-2026",
         "Analisis Kebutuhan Pelatihan 2026",
-        "anonymous",
+        Anonymity::Anonymous,
     ),
     (
         "staffing_abk",
         "abk-2026",
         "Analisis Beban Kerja Unit 2026",
-        "identified",
+        Anonymity::Identified,
     ),
     (
         "socialisation",
         "sosialisasi-kebijakan-2026",
         "Umpan Balik Sosialisasi Kebijakan 2026",
-        "anonymous",
+        Anonymity::Anonymous,
     ),
     (
         "skm",
         "skm-2026",
         "Survei Kepuasan Masyarakat 2026",
-        "anonymous",
+        Anonymity::Anonymous,
     ),
 ];
 
@@ -225,53 +224,39 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let now = Utc::now();
     let mut ids = std::collections::HashMap::new();
     for (code, name, kind, sector, parent) in UNITS {
-        let id = Uuid::new_v4();
-        ids.insert(*code, id);
-        org_unit::ActiveModel {
-            id: Set(id),
-            parent_id: Set(parent.and_then(|p| ids.get(p).copied())),
-            code: Set(code.to_string()),
-            name: Set(name.to_string()),
-            kind: Set(kind.to_string()),
-            sector: Set(sector.map(str::to_string)),
-            created_at: Set(now),
-        }
-        .insert(db)
-        .await?;
+        let unit = NewUnit::parse(&CreateUnit {
+            code: code.to_string(),
+            name: name.to_string(),
+            kind: kind.to_string(),
+            sector: sector.map(str::to_string),
+            parent_code: parent.map(str::to_string),
+        })
+        .map_err(|problems| anyhow::anyhow!("demo unit {code}: {problems:?}"))?;
+        let parent_id = parent.and_then(|p| ids.get(p).copied());
+        let row = units::insert(db, &unit, parent_id, now).await?;
+        ids.insert(*code, row.id);
     }
     for (template_id, slug, name, anonymity) in DEMO_WAVES {
         let template = templates::get(template_id)
             .ok_or_else(|| anyhow::anyhow!("demo template {template_id} missing"))?;
-        let survey_id = Uuid::new_v4();
-        survey::ActiveModel {
-            id: Set(survey_id),
-            title: Set(template.definition.title.id.clone()),
-            template: Set(Some(template_id.to_string())),
-            draft: Set(serde_json::to_value(&template.definition)?),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await?;
-        let version = publish_version(db, survey_id, &template.definition)
+        let survey = surveys::insert(db, Some(template_id.to_string()), &template.definition, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("storing demo survey: {e}"))?;
+        let version = surveys::publish_version(db, survey.id, &template.definition)
             .await
             .map_err(|e| anyhow::anyhow!("publishing demo survey: {e}"))?;
-        wave::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            survey_id: Set(survey_id),
-            survey_version_id: Set(version.id),
-            name: Set(name.to_string()),
-            slug: Set(slug.to_string()),
-            opens_at: Set(now - Duration::days(1)),
-            closes_at: Set(now + Duration::days(90)),
-            anonymity: Set(anonymity.to_string()),
-            min_group_size: Set(DEFAULT_MIN_GROUP),
-            min_comment_group_size: Set(DEFAULT_MIN_COMMENT_GROUP),
-            created_at: Set(now),
-            open_link_with_audience: Set(false),
-        }
-        .insert(db)
-        .await?;
+        let wave = NewServerWave {
+            survey_version_id: version.id,
+            name: Name::parse(name)?,
+            slug: slug.to_string(),
+            opens_at: now - Duration::days(1),
+            closes_at: now + Duration::days(90),
+            anonymity: *anonymity,
+            min_group_size: DEFAULT_MIN_GROUP,
+            min_comment_group_size: DEFAULT_MIN_COMMENT_GROUP,
+            open_link_with_audience: false,
+        };
+        waves::insert(db, survey.id, &wave, now).await?;
     }
     let password = crate::access::random_token()[..16].to_string();
     let email = serap_shared::domain::EmailAddress::parse(DEMO_ADMIN)?;

@@ -228,6 +228,12 @@ pub struct CreateWave {
     pub open_link_with_audience: Option<bool>,
 }
 
+/// Requests checked at the boundary (`NewWave`, `NewUnit`) and the thresholds of a wave.
+mod checked;
+pub use checked::{
+    DEFAULT_MIN_COMMENT_GROUP, DEFAULT_MIN_GROUP, MAX_GROUP_SIZE, MIN_GROUP_FLOOR, NewUnit, NewWave,
+};
+
 /// `PATCH /api/v1/waves/{slug}`: the settings that may change after creation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

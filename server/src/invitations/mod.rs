@@ -38,8 +38,8 @@ use crate::entities::{
 };
 use crate::error::ApiError;
 use crate::infra::outbox::{self, NewEmail};
-use crate::responses::anonymity_of;
 use crate::state::AppState;
+use crate::waves::anonymity_of;
 
 /// How often each instance looks for due reminders.
 const REMINDER_POLL: Duration = Duration::from_secs(30);
@@ -396,7 +396,7 @@ pub async fn send_reminders(
     for row in candidates {
         if let std::collections::hash_map::Entry::Vacant(slot) = waves.entry(row.wave_id) {
             let found = match wave::Entity::find_by_id(row.wave_id).one(db).await? {
-                Some(w) if crate::responses::is_open(&w, now) => {
+                Some(w) if crate::waves::is_open(&w, now) => {
                     let policy = policy_of(db, w.id).await?;
                     Some((Arc::new(w), policy))
                 }

@@ -22,8 +22,9 @@ use crate::entities::{org_unit, person};
 use crate::error::{ApiError, respond};
 use crate::http::{caller, json_body, json_reply, with_state};
 use crate::invitations;
-use crate::responses::{Submitted, anonymity_of, is_open, submit_invited};
+use crate::responses::{Submitted, submit_invited};
 use crate::state::AppState;
+use crate::waves::{anonymity_of, is_open};
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let limit = state.settings.max_body_bytes;
@@ -222,7 +223,7 @@ pub async fn create_invitations(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let wave = crate::waves::routes::by_slug(&state.db, &slug).await?;
+    let wave = crate::waves::by_slug(&state.db, &slug).await?;
     let report = invitations::invite(&state, &wave, &request, &actor).await?;
     Ok(warp::reply::json(&report).into_response())
 }
@@ -241,7 +242,7 @@ pub async fn list_invitations(
     state: AppState,
 ) -> Result<Response, ApiError> {
     caller.admin()?;
-    let wave = crate::waves::routes::by_slug(&state.db, &slug).await?;
+    let wave = crate::waves::by_slug(&state.db, &slug).await?;
     let list = invitations::list(&state.db, &wave).await?;
     Ok(warp::reply::json(&list).into_response())
 }
@@ -263,7 +264,7 @@ pub async fn set_reminders(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let wave = crate::waves::routes::by_slug(&state.db, &slug).await?;
+    let wave = crate::waves::by_slug(&state.db, &slug).await?;
     invitations::set_policy(&state, &wave, &policy, &actor).await?;
     Ok(warp::reply::json(&policy).into_response())
 }
@@ -282,7 +283,7 @@ pub async fn send_reminders(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let wave = crate::waves::routes::by_slug(&state.db, &slug).await?;
+    let wave = crate::waves::by_slug(&state.db, &slug).await?;
     let queued =
         invitations::send_reminders(&state, crate::infra::time::now(), Some(&wave)).await?;
     crate::access::audit(
@@ -314,7 +315,7 @@ pub async fn response_rates(
     if let Some(code) = &query.unit {
         scope = scope.narrow_to(&state.db, code).await?;
     }
-    let wave = crate::waves::routes::by_slug(&state.db, &slug).await?;
+    let wave = crate::waves::by_slug(&state.db, &slug).await?;
     let units = invitations::response_rates(&state.db, &wave, &scope).await?;
     Ok(warp::reply::json(&ResponseRates { units }).into_response())
 }

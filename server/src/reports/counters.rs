@@ -395,7 +395,7 @@ pub async fn release_wave(db: &DatabaseConnection, wave_id: Uuid) -> Result<bool
             question_id,
         })
         .collect();
-    let units = crate::units::routes::all_units(&txn).await?;
+    let units = crate::units::all_units(&txn).await?;
     let plan = plan_release(&ReleaseInput {
         units: &units,
         live: &live,

@@ -37,8 +37,8 @@ use crate::error::{ApiError, respond};
 use crate::http::{caller, json_reply, with_state};
 use crate::reports::cache::{Cached, ReportInputs, ReportKey};
 use crate::reports::counters::{self, thresholds};
-use crate::responses::anonymity_of;
 use crate::state::AppState;
+use crate::waves::anonymity_of;
 
 /// Responses per page of a raw export.
 const EXPORT_PAGE: u64 = 500;
@@ -109,7 +109,7 @@ async fn report_for(
     query: &ReportQuery,
 ) -> Result<(wave::Model, Arc<WaveReport>), ApiError> {
     let scope = Scope::of(caller, &state.db).await?;
-    let wave = crate::waves::routes::by_slug(&state.db, slug).await?;
+    let wave = crate::waves::by_slug(&state.db, slug).await?;
     let report = wave_report(state, &scope, &wave, query).await?;
     Ok((wave, report))
 }
@@ -202,7 +202,7 @@ async fn build(
         .versions
         .get(&state.db, wave.survey_version_id)
         .await?;
-    let units = crate::units::routes::all_units(&state.db).await?;
+    let units = crate::units::all_units(&state.db).await?;
     let headcount = headcount(state).await?;
     let visible: Option<HashSet<Uuid>> = match scope {
         Scope::All => None,
@@ -471,7 +471,7 @@ pub async fn raw_responses(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let wave = crate::waves::routes::by_slug(&state.db, &slug).await?;
+    let wave = crate::waves::by_slug(&state.db, &slug).await?;
     if anonymity_of(&wave) != Anonymity::Identified {
         return Err(ApiError::Forbidden);
     }
@@ -637,7 +637,7 @@ fn csv_line(fields: &[String], bom: bool) -> Vec<u8> {
         (status = 404, description = "No such wave", body = ErrorBody)))]
 pub async fn live(slug: String, caller: Caller, state: AppState) -> Result<Response, ApiError> {
     Scope::of(&caller, &state.db).await?;
-    let wave = crate::waves::routes::by_slug(&state.db, &slug).await?;
+    let wave = crate::waves::by_slug(&state.db, &slug).await?;
     let wave_id = wave.id;
     let receiver = state.bus.subscribe();
     let updates = futures::stream::unfold(receiver, move |mut receiver| async move {

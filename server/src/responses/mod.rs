@@ -30,6 +30,7 @@ use crate::entities::{
 };
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::waves::{anonymity_of, is_open};
 
 /// Published versions are immutable, so their parsed definitions are cached for the process's life.
 #[derive(Clone, Default)]
@@ -152,18 +153,6 @@ pub async fn ensure_open_link<C: ConnectionTrait>(
         code: "open_link_closed",
         message: "Survei ini hanya dapat diisi melalui tautan undangan pribadi / This survey can only be answered through a personal invitation link".into(),
     })
-}
-
-pub fn anonymity_of(wave: &wave::Model) -> Anonymity {
-    match wave.anonymity.as_str() {
-        "identified" => Anonymity::Identified,
-        "confidential" => Anonymity::Confidential,
-        _ => Anonymity::Anonymous,
-    }
-}
-
-pub fn is_open(wave: &wave::Model, now: DateTime<Utc>) -> bool {
-    wave.opens_at <= now && now < wave.closes_at
 }
 
 /// The WIB calendar date of `t`, `YYYY-MM-DD`.

@@ -14,8 +14,9 @@ use crate::endpoint;
 use crate::entities::{survey_version, wave};
 use crate::error::{ApiError, respond};
 use crate::http::{json_body, json_reply, with_state};
-use crate::responses::{Submitted, anonymity_of, is_open, submit};
+use crate::responses::{Submitted, submit};
 use crate::state::AppState;
+use crate::waves::{anonymity_of, is_open};
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let get = endpoint!(get, "api" / "v1" / "forms" / String)
@@ -43,9 +44,9 @@ pub async fn get_form(
     accept_encoding: Option<String>,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    let wave = crate::waves::routes::by_slug(&state.db, &slug).await?;
+    let wave = crate::waves::by_slug(&state.db, &slug).await?;
     crate::responses::ensure_open_link(&state.db, &wave).await?;
-    let units = crate::units::routes::all_units(&state.db).await?;
+    let units = crate::units::all_units(&state.db).await?;
     let form = public_form(&state, &wave, units).await?;
     Ok(json_reply(&form, accept_encoding.as_deref()))
 }

@@ -24,7 +24,7 @@ use crate::error::{ApiError, respond};
 use crate::http::{caller, with_state};
 use crate::roster::csv::{CsvTable, new_report, reject, tally};
 use crate::state::AppState;
-use crate::units::routes::ImportQuery;
+use crate::units::ImportQuery;
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let list = endpoint!(get, "api" / "v1" / "people")

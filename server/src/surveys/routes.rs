@@ -1,18 +1,10 @@
-//! Survey authoring (admin): templates, create from a template or blank, edit the draft, publish an
-//! immutable version (DESIGN invariant 3).
+//! Survey authoring over HTTP (admin): templates, create from a template or blank, edit the draft,
+//! preview it, publish an immutable version.
 
-use chrono::Utc;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
 use serap_shared::api::{
-    Anonymity, CreateSurvey, PublicForm, SurveyDetail, TemplateSummary, UpdateDraft, VersionSummary,
+    CreateSurvey, PublicForm, SurveyDetail, TemplateSummary, UpdateDraft, VersionSummary,
 };
-use serap_shared::error::{ErrorBody, FieldError};
-use serap_shared::i18n::Text;
-use serap_shared::survey::{SurveyDefinition, validate_definition};
-use serap_shared::templates;
+use serap_shared::error::ErrorBody;
 use uuid::Uuid;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
@@ -21,10 +13,10 @@ use warp::{Filter, Reply};
 
 use crate::access::Caller;
 use crate::endpoint;
-use crate::entities::{survey, survey_version};
 use crate::error::{ApiError, respond};
 use crate::http::{caller, json_body, with_state};
 use crate::state::AppState;
+use crate::surveys;
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let auth = || caller(state.clone());
@@ -83,47 +75,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
 #[utoipa::path(get, path = "/api/v1/templates", tag = "surveys",
     responses((status = 200, description = "Built-in templates", body = [TemplateSummary])))]
 pub async fn list_templates() -> Result<Response, ApiError> {
-    let list: Vec<TemplateSummary> = templates::all()
-        .into_iter()
-        .map(|t| TemplateSummary {
-            id: t.id.to_string(),
-            title: t.title,
-            description: t.description,
-            question_count: t.definition.questions().count() as u32,
-        })
-        .collect();
-    Ok(warp::reply::json(&list).into_response())
-}
-
-async fn load(state: &AppState, id: Uuid) -> Result<survey::Model, ApiError> {
-    survey::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("survei / survey".into()))
-}
-
-async fn detail(state: &AppState, row: survey::Model) -> Result<SurveyDetail, ApiError> {
-    let versions = survey_version::Entity::find()
-        .filter(survey_version::Column::SurveyId.eq(row.id))
-        .order_by_asc(survey_version::Column::Version)
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|v| VersionSummary {
-            id: v.id,
-            version: v.version,
-            published_at: crate::infra::time::wib_rfc3339(v.published_at),
-        })
-        .collect();
-    let draft: SurveyDefinition = serde_json::from_value(row.draft)
-        .map_err(|e| anyhow::anyhow!("stored draft of survey {}: {e}", row.id))?;
-    Ok(SurveyDetail {
-        id: row.id,
-        title: row.title,
-        template: row.template,
-        draft,
-        versions,
-    })
+    Ok(warp::reply::json(&surveys::template_summaries()).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/surveys", tag = "surveys", request_body = CreateSurvey,
@@ -138,67 +90,8 @@ pub async fn create_survey(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let draft = match (&input.template, &input.title) {
-        (Some(id), title) => {
-            let template = templates::get(id).ok_or_else(|| {
-                ApiError::validation(vec![FieldError::new(
-                    "template",
-                    "templat tidak dikenal / unknown template",
-                )])
-            })?;
-            let mut definition = template.definition;
-            if let Some(title) = title {
-                definition.title = title.clone();
-            }
-            definition
-        }
-        (None, Some(title)) if !title.id.trim().is_empty() => blank(title.clone()),
-        (None, _) => {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "title",
-                "judul wajib untuk survei kosong / a blank survey needs a title",
-            )]));
-        }
-    };
-    let now = Utc::now();
-    let row = survey::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        title: Set(draft.title.id.chars().take(300).collect()),
-        template: Set(input.template.clone()),
-        draft: Set(serde_json::to_value(&draft).map_err(anyhow::Error::from)?),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&state.db)
-    .await?;
-    crate::access::audit(
-        &state.db,
-        &actor,
-        "survey.create",
-        &format!("survey {}", row.id),
-        serde_json::json!({"template": input.template}),
-    )
-    .await?;
-    let detail = detail(&state, row).await?;
+    let detail = surveys::create(&state, &input, &actor).await?;
     Ok(warp::reply::with_status(warp::reply::json(&detail), StatusCode::CREATED).into_response())
-}
-
-/// A blank survey: one section with one optional question, ready to edit.
-fn blank(title: Text) -> SurveyDefinition {
-    serde_json::from_value(serde_json::json!({
-        "title": title,
-        "sections": [{
-            "id": "bagian_1",
-            "title": {"id": "Bagian 1", "en": "Part 1"},
-            "questions": [{
-                "id": "q1",
-                "text": {"id": "Pertanyaan pertama", "en": "First question"},
-                "kind": "short_text",
-                "max_length": 200
-            }]
-        }]
-    }))
-    .expect("the blank definition is well formed")
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys", tag = "surveys", security(("admin_token" = [])),
@@ -207,15 +100,7 @@ fn blank(title: Text) -> SurveyDefinition {
         (status = 401, description = "Admin token required", body = ErrorBody)))]
 pub async fn list_surveys(caller: Caller, state: AppState) -> Result<Response, ApiError> {
     caller.admin()?;
-    let rows = survey::Entity::find()
-        .order_by_desc(survey::Column::CreatedAt)
-        .all(&state.db)
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(detail(&state, row).await?);
-    }
-    Ok(warp::reply::json(&out).into_response())
+    Ok(warp::reply::json(&surveys::list(&state).await?).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{id}", tag = "surveys", security(("admin_token" = [])),
@@ -226,8 +111,7 @@ pub async fn list_surveys(caller: Caller, state: AppState) -> Result<Response, A
         (status = 404, description = "No such survey", body = ErrorBody)))]
 pub async fn get_survey(id: Uuid, caller: Caller, state: AppState) -> Result<Response, ApiError> {
     caller.admin()?;
-    let row = load(&state, id).await?;
-    Ok(warp::reply::json(&detail(&state, row).await?).into_response())
+    Ok(warp::reply::json(&surveys::get(&state, id).await?).into_response())
 }
 
 #[utoipa::path(put, path = "/api/v1/surveys/{id}/draft", tag = "surveys", request_body = UpdateDraft,
@@ -245,33 +129,8 @@ pub async fn update_draft(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let problems = validate_definition(&input.definition);
-    if !problems.is_empty() {
-        return Err(ApiError::problems(
-            problems
-                .into_iter()
-                .map(|mut p| {
-                    p.path = format!("definition.{}", p.path);
-                    p
-                })
-                .collect(),
-        ));
-    }
-    let row = load(&state, id).await?;
-    let mut active: survey::ActiveModel = row.into();
-    active.title = Set(input.definition.title.id.chars().take(300).collect());
-    active.draft = Set(serde_json::to_value(&input.definition).map_err(anyhow::Error::from)?);
-    active.updated_at = Set(Utc::now());
-    let row = active.update(&state.db).await?;
-    crate::access::audit(
-        &state.db,
-        &actor,
-        "survey.edit_draft",
-        &format!("survey {id}"),
-        serde_json::json!({}),
-    )
-    .await?;
-    Ok(warp::reply::json(&detail(&state, row).await?).into_response())
+    let detail = surveys::update_draft(&state, id, &input.definition, &actor).await?;
+    Ok(warp::reply::json(&detail).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/surveys/{id}/preview", tag = "surveys", security(("admin_token" = [])),
@@ -282,23 +141,7 @@ pub async fn update_draft(
         (status = 404, description = "No such survey", body = ErrorBody)))]
 pub async fn preview(id: Uuid, caller: Caller, state: AppState) -> Result<Response, ApiError> {
     caller.admin()?;
-    let row = load(&state, id).await?;
-    let detail = detail(&state, row).await?;
-    let now = crate::infra::time::wib_rfc3339(crate::infra::time::now());
-    let form = PublicForm {
-        wave_id: Uuid::nil(),
-        slug: format!("preview-{id}"),
-        name: detail.title,
-        survey_version_id: Uuid::nil(),
-        version: 0,
-        definition: detail.draft,
-        anonymity: Anonymity::Anonymous,
-        opens_at: now.clone(),
-        closes_at: now,
-        is_open: false,
-        units: crate::units::routes::all_units(&state.db).await?,
-    };
-    Ok(warp::reply::json(&form).into_response())
+    Ok(warp::reply::json(&surveys::preview(&state, id).await?).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/surveys/{id}/publish", tag = "surveys", security(("admin_token" = [])),
@@ -310,54 +153,6 @@ pub async fn preview(id: Uuid, caller: Caller, state: AppState) -> Result<Respon
         (status = 422, description = "The draft is not valid", body = ErrorBody)))]
 pub async fn publish(id: Uuid, caller: Caller, state: AppState) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let row = load(&state, id).await?;
-    let draft: SurveyDefinition = serde_json::from_value(row.draft.clone())
-        .map_err(|e| anyhow::anyhow!("stored draft of survey {id}: {e}"))?;
-    let problems = validate_definition(&draft);
-    if !problems.is_empty() {
-        return Err(ApiError::problems(problems));
-    }
-    let summary = publish_version(&state.db, id, &draft).await?;
-    crate::access::audit(
-        &state.db,
-        &actor,
-        "survey.publish",
-        &format!("survey {id}"),
-        serde_json::json!({"version": summary.version, "version_id": summary.id}),
-    )
-    .await?;
+    let summary = surveys::publish(&state, id, &actor).await?;
     Ok(warp::reply::with_status(warp::reply::json(&summary), StatusCode::CREATED).into_response())
-}
-
-/// Inserts the next version number of `survey_id` with `definition`.
-pub async fn publish_version(
-    db: &sea_orm::DatabaseConnection,
-    survey_id: Uuid,
-    definition: &SurveyDefinition,
-) -> Result<VersionSummary, ApiError> {
-    let txn = crate::infra::db::begin_write(db).await?;
-    let latest: Option<i32> = survey_version::Entity::find()
-        .select_only()
-        .column_as(survey_version::Column::Version.max(), "max")
-        .filter(survey_version::Column::SurveyId.eq(survey_id))
-        .into_tuple::<Option<i32>>()
-        .one(&txn)
-        .await?
-        .flatten();
-    let now = Utc::now();
-    let version = survey_version::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        survey_id: Set(survey_id),
-        version: Set(latest.unwrap_or(0) + 1),
-        definition: Set(serde_json::to_value(definition).map_err(anyhow::Error::from)?),
-        published_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(VersionSummary {
-        id: version.id,
-        version: version.version,
-        published_at: crate::infra::time::wib_rfc3339(now),
-    })
 }
