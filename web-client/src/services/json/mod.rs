@@ -12,7 +12,7 @@
 //! - `api`: the API bodies the respondent app reads, and what it keeps on the device;
 //! - `write`: JSON written by hand, as serde_json writes it.
 //!
-//! `tests/json_reader.rs` holds the reader to serde_json's reading of the same text.
+//! `tests/json_reader/` holds the reader to serde_json's reading of the same text.
 
 mod api;
 mod read;
