@@ -16,3 +16,8 @@ mod services;
 
 /// How both apps write numbers (the browser's way); set at start for the shared validation messages.
 pub use services::json::num_text;
+
+/// The respondent app's JSON reader and writer. Public for `tests/json_reader/`, which holds the reader to
+/// serde_json's reading of the same text.
+#[doc(hidden)]
+pub use services::json;

@@ -9,7 +9,6 @@
 mod accounts;
 mod api;
 mod auth;
-mod charts;
 mod digests;
 mod home;
 mod i18n;

@@ -1,4 +1,5 @@
-//! Small pieces the console pages share: links, loading and error states, field messages, the unit tree.
+//! Small pieces the console pages share: links, loading and error states, field messages, the unit tree,
+//! wave paths and badges.
 
 use std::rc::Rc;
 
@@ -163,4 +164,21 @@ pub fn percent(rate: f64) -> String {
 /// `2026-11-27T07:05:00+07:00` -> `27/11/2026 07:05 WIB`.
 pub fn when(rfc3339: &str) -> String {
     crate::i18n::wib_display(rfc3339)
+}
+
+/// `/api/v1/waves/<slug><rest>`.
+pub fn wave_path(slug: &str, rest: &str) -> String {
+    let mut path = String::from("/api/v1/waves/");
+    path.push_str(slug);
+    path.push_str(rest);
+    path
+}
+
+/// "open" or "closed", as a badge.
+pub fn open_badge(lang: Lang, open: bool) -> Html {
+    html! {
+        <span class={classes!("badge", open.then_some("badge-ok"))}>
+            { t(lang, if open { Key::WaveOpen } else { Key::WaveClosed }) }
+        </span>
+    }
 }

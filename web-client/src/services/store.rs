@@ -18,8 +18,8 @@ pub const STEP_UNIT: u32 = 1;
 /// Section `i` of the definition is step `STEP_SECTION + i`.
 pub const STEP_SECTION: u32 = 2;
 
-/// A form being filled in, saved on every change. Written and read by `json.rs` (fields other than `submission_id`
-/// may be missing).
+/// A form being filled in, saved on every change. Written and read by `services::json` (fields other than
+/// `submission_id` may be missing).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
     /// Generated once per filled form; every retry of the submission reuses it.
