@@ -16,24 +16,38 @@ pub enum Cadence {
     WaveClosed,
 }
 
+impl Cadence {
+    /// Every cadence, in the order forms list them.
+    pub const ALL: [Cadence; 3] = [Cadence::Daily, Cadence::Weekly, Cadence::WaveClosed];
+
+    /// The wire name (`daily`, `weekly`, `wave_closed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cadence::Daily => "daily",
+            Cadence::Weekly => "weekly",
+            Cadence::WaveClosed => "wave_closed",
+        }
+    }
+}
+
 /// A new subscription: an account with the leader role, or an email address with a name.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewSubscription {
     /// An account with the leader role; its email and name are used unless given.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<Uuid>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Units (with their subtrees) covered; empty: the whole city (within the account's scope).
     #[serde(default)]
     pub unit_codes: Vec<String>,
     pub cadences: Vec<Cadence>,
     /// `id` (default) or `en`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 
@@ -57,7 +71,7 @@ pub struct SubscriptionChanges {
 }
 
 /// A subscription with its delivery status.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionStatus {
     pub id: Uuid,
@@ -85,7 +99,7 @@ pub struct SubscriptionStatus {
 }
 
 /// A digest as it would be sent.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DigestPreview {
     pub period: String,
@@ -96,7 +110,7 @@ pub struct DigestPreview {
 }
 
 /// An outbox message that failed after every attempt.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FailedMessage {
     pub id: Uuid,

@@ -1,6 +1,6 @@
 //! The digest emails the outbox gave up on, each with a retry button.
 
-use serde::Deserialize;
+use serap_shared::digest::FailedMessage;
 use uuid::Uuid;
 use yew::prelude::*;
 
@@ -9,19 +9,6 @@ use crate::console::i18n::{Key, t};
 use crate::console::use_ctx;
 use crate::console::widgets::{failure, load_state, when};
 use crate::i18n::fill;
-
-/// An outbox message that failed after every attempt (`GET /api/v1/outbox/failed`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub(super) struct FailedMessage {
-    id: Uuid,
-    kind: String,
-    recipient: String,
-    subject: String,
-    attempts: i32,
-    #[serde(default)]
-    last_error: Option<String>,
-    created_at: String,
-}
 
 #[derive(Properties, PartialEq)]
 pub(super) struct FailedProps {

@@ -12,9 +12,8 @@ mod new;
 use std::rc::Rc;
 
 use serap_shared::api::{AccountSummary, Unit};
+use serap_shared::digest::{Cadence, FailedMessage, SubscriptionStatus as Subscription};
 use serap_shared::i18n::Lang;
-use serde::Deserialize;
-use uuid::Uuid;
 use yew::prelude::*;
 
 use super::api::{Load, use_get};
@@ -22,43 +21,19 @@ use super::i18n::{Key, t};
 use super::use_ctx;
 use super::widgets::{Tree, load_state, when};
 use crate::i18n::fill;
-use failed::{FailedDigests, FailedMessage};
+use failed::FailedDigests;
 use new::NewDigest;
 
-/// A subscription as `GET /api/v1/digests` lists it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct Subscription {
-    id: Uuid,
-    email: String,
-    name: String,
-    #[serde(default)]
-    unit_codes: Vec<String>,
-    #[serde(default)]
-    cadences: Vec<String>,
-    lang: String,
-    active: bool,
-    #[serde(default)]
-    last_period: Option<String>,
-    #[serde(default)]
-    last_claimed_at: Option<String>,
-    #[serde(default)]
-    last_delivery: Option<String>,
-    #[serde(default)]
-    failures: u32,
+fn cadence_key(cadence: Cadence) -> Key {
+    match cadence {
+        Cadence::Daily => Key::CadenceDaily,
+        Cadence::Weekly => Key::CadenceWeekly,
+        Cadence::WaveClosed => Key::CadenceWaveClosed,
+    }
 }
 
-const CADENCES: [(&str, Key); 3] = [
-    ("daily", Key::CadenceDaily),
-    ("weekly", Key::CadenceWeekly),
-    ("wave_closed", Key::CadenceWaveClosed),
-];
-
-fn cadence_label(lang: Lang, cadence: &str) -> String {
-    CADENCES
-        .iter()
-        .find(|(c, _)| *c == cadence)
-        .map(|(_, key)| t(lang, *key).to_owned())
-        .unwrap_or_else(|| cadence.to_owned())
+fn cadence_label(lang: Lang, cadence: Cadence) -> String {
+    t(lang, cadence_key(cadence)).to_owned()
 }
 
 fn delivery_label(lang: Lang, delivery: &str) -> String {
@@ -76,8 +51,11 @@ fn delivery_label(lang: Lang, delivery: &str) -> String {
 /// `daily:2026-11-27` -> `Setiap hari 2026-11-27`.
 fn period_label(lang: Lang, period: &str) -> String {
     match period.split_once(':') {
-        Some((cadence, rest)) => {
-            let mut s = cadence_label(lang, cadence);
+        Some((name, rest)) => {
+            let mut s = Cadence::ALL
+                .into_iter()
+                .find(|c| c.as_str() == name)
+                .map_or_else(|| name.to_owned(), |c| cadence_label(lang, c));
             s.push_str(" — ");
             s.push_str(rest);
             s
@@ -155,7 +133,7 @@ fn subscription_list(
                 let cadences = s
                     .cadences
                     .iter()
-                    .map(|c| cadence_label(lang, c))
+                    .map(|c| cadence_label(lang, *c))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let language = if s.lang == "en" { "English" } else { "Bahasa Indonesia" };

@@ -5,32 +5,17 @@ use std::rc::Rc;
 
 use serap_shared::api::AccountSummary;
 use serap_shared::i18n::{Lang, Text};
-use serde::Serialize;
 use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::{CADENCES, Subscription};
+use super::cadence_key;
 use crate::console::api::{self, Failure};
 use crate::console::i18n::{Key, t};
 use crate::console::use_ctx;
 use crate::console::widgets::{Tree, failure, field_error};
 use crate::i18n::fill;
-
-/// `POST /api/v1/digests`: a leader account, or an address with a name (empty fields are left out: the
-/// account's are used).
-#[derive(Serialize)]
-struct NewSubscription {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account_id: Option<Uuid>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    unit_codes: Vec<String>,
-    cadences: Vec<&'static str>,
-    lang: &'static str,
-}
+use serap_shared::digest::{Cadence, NewSubscription, SubscriptionStatus};
 
 /// `"A, b ,C"` -> `["A", "b", "C"]`.
 fn codes(raw: &str) -> Vec<String> {
@@ -58,7 +43,7 @@ pub(super) fn NewDigest(props: &NewProps) -> Html {
     let name = use_state(String::new);
     let unit_codes = use_state(String::new);
     let picked = use_state(String::new);
-    let cadences = use_state(|| vec!["weekly"]);
+    let cadences = use_state(|| vec![Cadence::Weekly]);
     let language = use_state(|| "id");
     let busy = use_state(|| false);
     let sent = use_state(|| None::<Failure>);
@@ -110,7 +95,7 @@ pub(super) fn NewDigest(props: &NewProps) -> Html {
                 name: given(&name),
                 unit_codes: codes(&unit_codes),
                 cadences: (*cadences).clone(),
-                lang: *language,
+                lang: Some((*language).to_owned()),
             };
             let (ctx, account, email, name, unit_codes, busy, sent, created, on_done) = (
                 ctx.clone(),
@@ -125,7 +110,7 @@ pub(super) fn NewDigest(props: &NewProps) -> Html {
             );
             wasm_bindgen_futures::spawn_local(async move {
                 let result =
-                    api::post::<_, Subscription>("/api/v1/digests", &body, ctx.csrf()).await;
+                    api::post::<_, SubscriptionStatus>("/api/v1/digests", &body, ctx.csrf()).await;
                 busy.set(false);
                 match result {
                     Ok(sub) => {
@@ -253,30 +238,30 @@ pub(super) fn NewDigest(props: &NewProps) -> Html {
         }
     });
 
-    let cadence_boxes = CADENCES.iter().map(|(value, key)| {
-        let id = format!("digest-cadence-{value}");
-        let checked = cadences.contains(value);
+    let cadence_boxes = Cadence::ALL.into_iter().map(|value| {
+        let key = cadence_key(value);
+        let id = format!("digest-cadence-{}", value.as_str());
+        let checked = cadences.contains(&value);
         let onchange = {
             let cadences = cadences.clone();
-            let value: &'static str = value;
             Callback::from(move |e: Event| {
                 let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-                let mut list: Vec<&'static str> =
+                let mut list: Vec<Cadence> =
                     (*cadences).iter().copied().filter(|c| *c != value).collect();
                 if on {
                     list.push(value);
                 }
                 // Keep the API's order.
-                list.sort_by_key(|c| CADENCES.iter().position(|(x, _)| x == c));
+                list.sort_by_key(|c| Cadence::ALL.iter().position(|x| x == c));
                 cadences.set(list);
             })
         };
         html! {
-            <li key={*value}>
+            <li key={value.as_str()}>
                 <label class="check" for={id.clone()}>
                     <input type="checkbox" {id} {checked} {onchange}
                         aria-describedby={cadence_error.as_ref().map(|_| "digest-cadences-error")} />
-                    <span>{ t(lang, *key) }</span>
+                    <span>{ t(lang, key) }</span>
                 </label>
             </li>
         }
