@@ -15,7 +15,7 @@
 //! between the SMTP server's acceptance and marking the row sent) carries the same Message-Id and mail
 //! systems can recognise the duplicate.
 //!
-//! Figures come only from `routes::reports::wave_report`, the one path that applies the reporting
+//! Figures come only from `crate::reports::wave_report`, the one path that applies the reporting
 //! threshold, with the subscription's scope (intersected with the leader account's own scope); response
 //! rates per unit are shown only for units with none or at least k answers.
 //!
@@ -39,7 +39,7 @@ use sea_orm::{
     QuerySelect, TryInsertResult,
 };
 use serap_shared::api::UnitResponseRate;
-use serap_shared::domain::EmailAddress;
+use serap_shared::domain::{EmailAddress, Role};
 use serap_shared::error::FieldError;
 use serap_shared::i18n::Lang;
 use serap_shared::report::WaveReport;
@@ -56,7 +56,7 @@ use crate::error::ApiError;
 use crate::infra::config::Settings;
 use crate::infra::mail::escape_html;
 use crate::infra::outbox::{self, NewEmail};
-use crate::reports::routes::{ReportQuery, wave_report};
+use crate::reports::{ReportQuery, wave_report};
 use crate::state::AppState;
 
 /// How often each instance looks for due digests.
@@ -445,7 +445,7 @@ async fn account_scope(state: &AppState, account_id: Uuid) -> Result<Option<Scop
     };
     let caller = Caller::Account(Account {
         id: found.id,
-        roles: crate::access::roles_of(&state.db, found.id).await?,
+        roles: crate::accounts::roles_of(&state.db, found.id).await?,
         email: found.email,
         name: found.name,
         csrf_token: String::new(),
@@ -1338,11 +1338,11 @@ pub async fn create(
                 .one(&state.db)
                 .await?;
             let roles = match &found {
-                Some(a) if a.active => crate::access::roles_of(&state.db, a.id).await?,
+                Some(a) if a.active => crate::accounts::roles_of(&state.db, a.id).await?,
                 _ => Vec::new(),
             };
             match found {
-                Some(a) if roles.iter().any(|r| r.role == "leader") => {
+                Some(a) if roles.iter().any(|r| r.role == Role::Leader) => {
                     leader_scope = account_scope(state, a.id).await?;
                     (
                         match &request.email {

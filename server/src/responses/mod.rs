@@ -483,7 +483,7 @@ fn replay(
 /// SHA-256 over the canonical JSON of what was submitted (answers are a sorted map).
 fn body_hash(request: &SubmitResponse) -> String {
     let canonical = serde_json::json!({ "unit_id": request.unit_id, "answers": &request.answers });
-    crate::access::sha256_hex(&canonical.to_string())
+    crate::infra::tokens::sha256_hex(&canonical.to_string())
 }
 
 /// `SRP-XXXX-XXXX` from random bytes in Crockford base32 (no I, L, O, U).
