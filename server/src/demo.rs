@@ -258,14 +258,14 @@ pub async fn seed_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         };
         waves::insert(db, survey.id, &wave, now).await?;
     }
-    let password = crate::access::random_token()[..16].to_string();
+    let password = crate::infra::tokens::random_token()[..16].to_string();
     let email = serap_shared::domain::EmailAddress::parse(DEMO_ADMIN)?;
-    crate::access::create_account(
+    crate::accounts::create_account(
         db,
         &email,
         "Admin Demo BKPSDM",
         &password,
-        &[("admin", None)],
+        &[(serap_shared::domain::Role::Admin, None)],
     )
     .await?;
     // Shown once, at the first start: it is stored only as an argon2id hash.

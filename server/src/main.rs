@@ -92,11 +92,21 @@ async fn create_admin(settings: Settings, args: &[String]) -> ExitCode {
     };
     let (password, generated) = match std::env::var("SERAP_ADMIN_PASSWORD") {
         Ok(p) if !p.is_empty() => (p, false),
-        _ => (serap_server::access::random_token()[..16].to_string(), true),
+        _ => (
+            serap_server::infra::tokens::random_token()[..16].to_string(),
+            true,
+        ),
     };
     let result = async {
         let db = serap_server::infra::db::connect(&settings).await?;
-        serap_server::access::create_account(&db, &email, name, &password, &[("admin", None)]).await
+        serap_server::accounts::create_account(
+            &db,
+            &email,
+            name,
+            &password,
+            &[(serap_shared::domain::Role::Admin, None)],
+        )
+        .await
     }
     .await;
     match result {

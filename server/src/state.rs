@@ -34,7 +34,7 @@ pub struct AppState {
     /// Waves by slug, for at most two seconds.
     pub waves: WaveCache,
     /// Counter totals per wave until they change (reports).
-    pub counters: crate::reports::counters::CounterCache,
+    pub counters: crate::reports::counter_cache::CounterCache,
     /// Built reports until their counters change (`report_cache`).
     pub reports: crate::reports::cache::ReportCache,
     /// Bearer token that grants admin rights on admin endpoints.

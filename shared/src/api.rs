@@ -318,10 +318,19 @@ pub struct LoginRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleGrant {
-    /// `admin`, `manager`, `leader` or `viewer`.
+    /// `admin`, `manager`, `leader` or `viewer` (`crate::domain::Role`).
     pub role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_id: Option<uuid::Uuid>,
+}
+
+impl From<crate::domain::Grant> for RoleGrant {
+    fn from(grant: crate::domain::Grant) -> Self {
+        RoleGrant {
+            role: grant.role.as_str().to_string(),
+            unit_id: grant.unit_id,
+        }
+    }
 }
 
 /// The signed-in account (`POST /api/v1/auth/login`, `GET /api/v1/auth/me`). State-changing requests made
@@ -349,7 +358,7 @@ pub struct AuditEntry {
 }
 
 /// A role to grant: `admin`, `manager`, `leader` or `viewer`, for a unit and its subtree (by code) or, with
-/// no unit, for the whole city.
+/// no unit, for the whole city. Checked with `crate::domain::parse_grants`, which names every bad role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -359,7 +368,7 @@ pub struct RoleInput {
     pub unit_code: Option<String>,
 }
 
-/// `POST /api/v1/accounts`.
+/// `POST /api/v1/accounts`, checked into a `crate::domain::NewAccount`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -404,6 +413,76 @@ pub struct PersonSummary {
     pub job_level: String,
     /// `PNS` or `PPPK`.
     pub employment_type: String,
+}
+
+/// Filters of a report (`GET /api/v1/waves/{slug}/report`, `.csv`, `.xlsx`). Any other value of
+/// `skm_weights` or `lang` than those listed means the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct ReportQuery {
+    /// A unit code: that unit and its subtree (403 outside the caller's scope).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// A planning sector, e.g. `kesehatan`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sector: Option<String>,
+    /// `legacy`: SKM weights of 0.11 as printed in PermenPANRB 14/2017, instead of exactly 1/9.
+    #[serde(default, skip_serializing_if = "SkmWeights::is_exact")]
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub skm_weights: SkmWeights,
+    /// Language of labels in exports: `id` (default) or `en`.
+    #[serde(
+        default,
+        deserialize_with = "export_lang",
+        skip_serializing_if = "is_indonesian"
+    )]
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub lang: crate::i18n::Lang,
+}
+
+/// The weights of the nine SKM elements in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SkmWeights {
+    /// Exactly 1/9 each (any value other than `legacy`).
+    #[default]
+    Exact,
+    /// 0.11 each, as printed in PermenPANRB 14/2017.
+    Legacy,
+}
+
+impl SkmWeights {
+    fn is_exact(&self) -> bool {
+        *self == SkmWeights::Exact
+    }
+}
+
+impl<'de> Deserialize<'de> for SkmWeights {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(if text == "legacy" {
+            SkmWeights::Legacy
+        } else {
+            SkmWeights::Exact
+        })
+    }
+}
+
+/// `en` is English; anything else, Indonesian.
+fn export_lang<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<crate::i18n::Lang, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Ok(if text == "en" {
+        crate::i18n::Lang::En
+    } else {
+        crate::i18n::Lang::Id
+    })
+}
+
+fn is_indonesian(lang: &crate::i18n::Lang) -> bool {
+    *lang == crate::i18n::Lang::Id
 }
 
 /// `POST /api/v1/waves/{slug}/invitations`: invite everyone in these units (each with its subtree) and

@@ -5,14 +5,12 @@
 use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serap_shared::domain::Role;
 use uuid::Uuid;
 
 use crate::access::Caller;
 use crate::entities::org_unit;
 use crate::error::ApiError;
-
-/// Roles that may read reports.
-const REPORT_ROLES: [&str; 4] = ["admin", "manager", "leader", "viewer"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -30,14 +28,14 @@ impl Scope {
         let grants: Vec<_> = account
             .roles
             .iter()
-            .filter(|g| REPORT_ROLES.contains(&g.role.as_str()))
+            .filter(|g| g.role.reads_reports())
             .collect();
         if grants.is_empty() {
             return Err(ApiError::Forbidden);
         }
         if grants
             .iter()
-            .any(|g| g.role == "admin" || g.unit_id.is_none())
+            .any(|g| g.role == Role::Admin || g.unit_id.is_none())
         {
             return Ok(Scope::All);
         }

@@ -20,9 +20,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::access::{random_token, sha256_hex};
 use crate::entities::session;
 use crate::error::ApiError;
+use crate::infra::tokens::{random_token, sha256_hex};
 
 /// A session ends after this long without a request.
 pub const IDLE: Duration = Duration::from_secs(30 * 60);
@@ -101,7 +101,7 @@ pub trait SessionStore: Send + Sync {
         self.delete_id(&sha256_hex(token)).await
     }
 
-    /// Ends a session by its id (the SHA-256 of its token, as in `auth::Account::session_id`).
+    /// Ends a session by its id (the SHA-256 of its token, as in `access::Account::session_id`).
     async fn delete_id(&self, id: &str) -> Result<(), ApiError>;
 
     /// Ends every session of an account (e.g. after a password reset). Returns how many were ended.

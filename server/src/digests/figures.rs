@@ -15,7 +15,7 @@ use crate::access::{Account, Caller};
 use crate::entities::digest_subscription::{self};
 use crate::entities::{account, org_unit, wave};
 use crate::error::ApiError;
-use crate::reports::routes::{ReportQuery, wave_report};
+use crate::reports::{ReportQuery, wave_report};
 use crate::state::AppState;
 
 /// What one pass knows, shared by every digest it renders: reports are built once per (wave, scope).
@@ -144,7 +144,7 @@ pub(super) async fn account_scope(
     };
     let caller = Caller::Account(Account {
         id: found.id,
-        roles: crate::access::roles_of(&state.db, found.id).await?,
+        roles: crate::accounts::roles_of(&state.db, found.id).await?,
         email: found.email,
         name: found.name,
         csrf_token: String::new(),

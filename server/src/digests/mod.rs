@@ -15,7 +15,7 @@
 //! between the SMTP server's acceptance and marking the row sent) carries the same Message-Id and mail
 //! systems can recognise the duplicate.
 //!
-//! Figures come only from `routes::reports::wave_report`, the one path that applies the reporting
+//! Figures come only from `crate::reports::wave_report`, the one path that applies the reporting
 //! threshold, with the subscription's scope (intersected with the leader account's own scope); response
 //! rates per unit are shown only for units with none or at least k answers.
 //!

@@ -127,11 +127,15 @@ pub async fn create(
                 .one(&state.db)
                 .await?;
             let roles = match &found {
-                Some(a) if a.active => crate::access::roles_of(&state.db, a.id).await?,
+                Some(a) if a.active => crate::accounts::roles_of(&state.db, a.id).await?,
                 _ => Vec::new(),
             };
             match found {
-                Some(a) if roles.iter().any(|r| r.role == "leader") => {
+                Some(a)
+                    if roles
+                        .iter()
+                        .any(|r| r.role == serap_shared::domain::Role::Leader) =>
+                {
                     leader_scope = account_scope(state, a.id).await?;
                     (
                         match &request.email {

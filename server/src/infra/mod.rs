@@ -1,5 +1,5 @@
 //! Infrastructure every feature uses: configuration, the database, the event bus, rate limits, mail and
-//! its outbox, time, logging.
+//! its outbox, time, logging, secret tokens.
 
 pub mod bus;
 pub mod config;
@@ -9,3 +9,4 @@ pub mod outbox;
 pub mod ratelimit;
 pub mod telemetry;
 pub mod time;
+pub mod tokens;

@@ -31,13 +31,13 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use crate::access::scope::{Scope, children_of, subtrees};
-use crate::access::{random_token, sha256_hex};
 use crate::entities::{
     credential_issuance, invitation, invitation_link, org_unit, outbox_message, person,
     reminder_policy, unanswered_invitation, wave,
 };
 use crate::error::ApiError;
 use crate::infra::outbox::{self, NewEmail};
+use crate::infra::tokens::{random_token, sha256_hex};
 use crate::state::AppState;
 use crate::waves::anonymity_of;
 

@@ -116,8 +116,7 @@ pub async fn get_invitation_form(
         .one(&state.db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("invitation without its unit"))?;
-    let form =
-        crate::responses::routes::public_form(&state, &invited.wave, vec![unit.into()]).await?;
+    let form = crate::responses::public_form(&state, &invited.wave, vec![unit.into()]).await?;
     // An anonymous wave's form greets nobody by name, and carries the key that signs its credential.
     let (greeting_name, credential_key) = if anonymity_of(&invited.wave) == Anonymity::Anonymous {
         let key = crate::responses::credentials::key_for(

@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use crate::access::scope::Scope;
-use crate::reports::counters::SharedTotals;
+use crate::reports::counter_cache::SharedTotals;
 
 /// How long a built report is served before it is rebuilt in the background: how soon a change of the unit
 /// tree or the roster shows in reports whose counters did not change.

@@ -4,7 +4,9 @@
 //! in the same transaction, so each response is counted exactly once. On PostgreSQL batches are claimed with
 //! `FOR UPDATE SKIP LOCKED`, so N instances fold disjoint batches.
 //! Counter rows are sharded so concurrent folders rarely wait on one row; reports sum the shards.
-//! `rebuild_counters` recomputes everything from the responses with the same `contributions`.
+//! `rebuild_counters` recomputes everything from the responses with the same `contributions`. After each
+//! fold the folder runs a release pass (`release`); reports read the released counters through
+//! `counter_cache`.
 //!
 //! Chosen by measurement over adding to the counters inside each submission's transaction: see
 //! BENCHMARKS.md ("ingest").
@@ -20,17 +22,16 @@ use sea_orm::{
 };
 use serap_shared::events::LiveEvent;
 use serap_shared::report::CounterRow;
-use serap_shared::report::release::{PendingComment, ReleaseInput, plan_release};
 use serap_shared::survey::{
     Answer, Answers, Contribution, QuestionKind, RESPONSES_KEY, contributions, visible_question_ids,
 };
 use tokio::sync::{Notify, watch};
-use tokio::time::Instant;
 use uuid::Uuid;
 
-use crate::entities::{comment, counter, fold_queue, released_counter, response, wave};
+use crate::entities::{comment, counter, fold_queue, released_counter, response};
 use crate::error::ApiError;
 use crate::infra::bus::EventBus;
+use crate::reports::release::release_wave;
 use crate::responses::VersionCache;
 
 /// Counter rows per (wave, unit, key, bucket): concurrent folders spread over them.
@@ -347,125 +348,6 @@ impl Folder {
     }
 }
 
-/// The reporting thresholds of a wave: k for figures (at least 3) and the comment threshold (at least k).
-pub fn thresholds(wave: &wave::Model) -> (u32, u32) {
-    let k = Ord::max(wave.min_group_size, 3) as u32;
-    (
-        k,
-        Ord::max(Ord::max(wave.min_comment_group_size, 0) as u32, k),
-    )
-}
-
-/// One release pass over a wave (`serap_shared::report::release`): reads its live counters, released
-/// counters and held-back comments, and writes what may now be released, in one transaction that excludes
-/// other passes over the same wave (the wave's row is locked on PostgreSQL; SQLite has one writer). Returns
-/// whether anything was released.
-pub async fn release_wave(db: &DatabaseConnection, wave_id: Uuid) -> Result<bool, ApiError> {
-    let backend = db.get_database_backend();
-    let txn = crate::infra::db::begin_write(db).await?;
-    if backend == DbBackend::Postgres {
-        txn.execute_raw(Statement::from_sql_and_values(
-            backend,
-            "SELECT id FROM waves WHERE id = $1 FOR UPDATE",
-            [wave_id.into()],
-        ))
-        .await?;
-    }
-    let Some(wave) = wave::Entity::find_by_id(wave_id).one(&txn).await? else {
-        txn.rollback().await.ok();
-        return Ok(false);
-    };
-    let (k, comment_k) = thresholds(&wave);
-    let live = live_totals(&txn, wave_id).await?;
-    let released = read_totals(&txn, wave_id).await?;
-    let comments: Vec<PendingComment> = comment::Entity::find()
-        .select_only()
-        .column(comment::Column::Id)
-        .column(comment::Column::UnitId)
-        .column(comment::Column::QuestionId)
-        .filter(comment::Column::WaveId.eq(wave_id))
-        .filter(comment::Column::AtomId.is_null())
-        .into_tuple::<(Uuid, Uuid, String)>()
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|(id, unit_id, question_id)| PendingComment {
-            id,
-            unit_id,
-            question_id,
-        })
-        .collect();
-    let units = crate::units::all_units(&txn).await?;
-    let plan = plan_release(&ReleaseInput {
-        units: &units,
-        live: &live,
-        released: &released,
-        comments: &comments,
-        k,
-        comment_k,
-    });
-    if plan.is_empty() {
-        txn.rollback().await.ok();
-        return Ok(false);
-    }
-    for chunk in plan.counters.chunks(200) {
-        set_released(&txn, wave_id, chunk).await?;
-    }
-    let mut by_atom: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
-    for (comment_id, holder) in &plan.comments {
-        by_atom.entry(*holder).or_default().push(*comment_id);
-    }
-    for (holder, ids) in by_atom {
-        for chunk in ids.chunks(500) {
-            comment::Entity::update_many()
-                .col_expr(comment::Column::AtomId, Expr::value(holder))
-                .filter(comment::Column::Id.is_in(chunk.iter().copied()))
-                .exec(&txn)
-                .await?;
-        }
-    }
-    txn.commit().await?;
-    Ok(true)
-}
-
-/// Sets released counters to the given values (insert, or replace on conflict).
-async fn set_released<C: ConnectionTrait>(
-    db: &C,
-    wave_id: Uuid,
-    rows: &[CounterRow],
-) -> Result<(), DbErr> {
-    use released_counter::Column as C;
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let mut insert = Query::insert();
-    insert.into_table(released_counter::Entity).columns([
-        C::WaveId,
-        C::UnitId,
-        C::Key,
-        C::Bucket,
-        C::Count,
-        C::Sum,
-    ]);
-    for row in rows {
-        insert.values_panic([
-            wave_id.into(),
-            row.unit_id.into(),
-            row.key.clone().into(),
-            row.bucket.clone().into(),
-            row.count.into(),
-            row.sum.into(),
-        ]);
-    }
-    insert.on_conflict(
-        OnConflict::columns([C::WaveId, C::UnitId, C::Key, C::Bucket])
-            .update_columns([C::Count, C::Sum])
-            .to_owned(),
-    );
-    db.execute(&insert).await?;
-    Ok(())
-}
-
 /// Waves that have counters.
 async fn waves_with_counters(db: &DatabaseConnection) -> Result<Vec<Uuid>, DbErr> {
     counter::Entity::find()
@@ -711,206 +593,4 @@ pub async fn rebuild_counters(
     write_comments(&txn, comments).await?;
     txn.commit().await?;
     Ok(rows.len() as u64)
-}
-
-/// Released counters per wave, kept in memory until a release pass changes them: reports read them on every
-/// dashboard refresh, and a live dashboard refreshes on every release. A `WaveUpdated` event for the wave
-/// (from any instance when Redis is configured) drops the entry, so the next report reads the database (one
-/// read per wave at a time; concurrent reports wait for it). In case an event was lost, reports go on using
-/// an entry while, every `COUNTER_CACHE_TTL`, a background check compares the wave's released response total
-/// with the database's (one aggregate row) and reads the counters again only when it moved, or when the
-/// last full read is `COUNTER_FULL_REFRESH` old. No report waits for a read unless the counters changed.
-#[derive(Clone, Default)]
-pub struct CounterCache(Arc<CounterCacheInner>);
-
-#[derive(Default)]
-struct CounterCacheInner {
-    entries: std::sync::Mutex<HashMap<Uuid, CounterEntry>>,
-    /// Serialises database reads per wave.
-    reads: std::sync::Mutex<HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>>,
-}
-
-#[derive(Default)]
-struct CounterEntry {
-    /// `None` once a change was heard.
-    totals: Option<CachedTotals>,
-    /// Bumped by every change heard: a read that began before a change does not store its rows.
-    generation: u64,
-    refreshing: bool,
-}
-
-#[derive(Clone)]
-struct CachedTotals {
-    rows: SharedTotals,
-    /// Responses counted in `rows` (every response adds 1 to its unit's `RESPONSES_KEY` counter).
-    responses: i64,
-    /// When the full read began.
-    read_at: Instant,
-    /// When the database last confirmed `responses`.
-    checked_at: Instant,
-}
-
-pub type SharedTotals = Arc<Vec<CounterRow>>;
-
-/// How often a cached wave's response total is compared with the database's.
-pub const COUNTER_CACHE_TTL: Duration = Duration::from_secs(2);
-/// How old the last full read of a cached wave may get (a backstop for changes that keep the total).
-pub const COUNTER_FULL_REFRESH: Duration = Duration::from_secs(60);
-/// Waves kept; beyond this the cache starts over.
-const CACHED_WAVES: usize = 1_000;
-
-impl CounterCache {
-    /// The wave's counter totals as report rows, from the cache or the database.
-    pub async fn totals(
-        &self,
-        db: &DatabaseConnection,
-        wave_id: Uuid,
-    ) -> Result<SharedTotals, DbErr> {
-        if let Some(totals) = self.cached(db, wave_id) {
-            return Ok(totals);
-        }
-        let gate = self.lock_reads().entry(wave_id).or_default().clone();
-        let _reading = gate.lock().await;
-        // Another report may have read them while this one waited.
-        if let Some(totals) = self.cached(db, wave_id) {
-            return Ok(totals);
-        }
-        let generation = self.generation(wave_id);
-        let started = Instant::now();
-        let rows = Arc::new(read_totals(db, wave_id).await?);
-        self.store(wave_id, generation, started, rows.clone());
-        Ok(rows)
-    }
-
-    /// The cached totals; starts the background check when they are due for one.
-    fn cached(&self, db: &DatabaseConnection, wave_id: Uuid) -> Option<SharedTotals> {
-        let mut entries = self.lock_entries();
-        let entry = entries.get_mut(&wave_id)?;
-        let cached = entry.totals.clone()?;
-        if cached.checked_at.elapsed() >= COUNTER_CACHE_TTL && !entry.refreshing {
-            entry.refreshing = true;
-            let (cache, db, generation) = (self.clone(), db.clone(), entry.generation);
-            let cached = cached.clone();
-            tokio::spawn(async move { cache.check(&db, wave_id, generation, cached).await });
-        }
-        Some(cached.rows)
-    }
-
-    /// Confirms `cached` against the database, or reads the counters again.
-    async fn check(
-        &self,
-        db: &DatabaseConnection,
-        wave_id: Uuid,
-        generation: u64,
-        cached: CachedTotals,
-    ) {
-        let started = Instant::now();
-        let outcome = async {
-            if cached.read_at.elapsed() < COUNTER_FULL_REFRESH
-                && responses_counted(db, wave_id, true).await? == cached.responses
-            {
-                return Ok(None);
-            }
-            read_totals(db, wave_id).await.map(Some)
-        }
-        .await;
-        match outcome {
-            Ok(Some(rows)) => self.store(wave_id, generation, started, Arc::new(rows)),
-            Ok(None) => {
-                let mut entries = self.lock_entries();
-                if let Some(entry) = entries.get_mut(&wave_id)
-                    && entry.generation == generation
-                {
-                    entry.refreshing = false;
-                    if let Some(totals) = &mut entry.totals {
-                        totals.checked_at = started;
-                    }
-                }
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "checking cached counters failed");
-                if let Some(entry) = self.lock_entries().get_mut(&wave_id) {
-                    entry.refreshing = false;
-                }
-            }
-        }
-    }
-
-    fn generation(&self, wave_id: Uuid) -> u64 {
-        self.lock_entries()
-            .get(&wave_id)
-            .map_or(0, |entry| entry.generation)
-    }
-
-    /// Keeps `fresh` unless a change was heard since the read began. Unchanged totals keep their old
-    /// `Arc`, so reports built from them stay valid.
-    fn store(&self, wave_id: Uuid, generation: u64, started: Instant, fresh: SharedTotals) {
-        let mut entries = self.lock_entries();
-        if entries.len() >= CACHED_WAVES && !entries.contains_key(&wave_id) {
-            entries.clear();
-        }
-        let entry = entries.entry(wave_id).or_default();
-        if entry.generation != generation {
-            return;
-        }
-        entry.refreshing = false;
-        let rows = match entry.totals.take() {
-            Some(old) if old.rows == fresh => old.rows,
-            _ => fresh,
-        };
-        let responses = rows
-            .iter()
-            .filter(|row| row.key == RESPONSES_KEY)
-            .map(|row| row.count)
-            .sum();
-        entry.totals = Some(CachedTotals {
-            rows,
-            responses,
-            read_at: started,
-            checked_at: started,
-        });
-    }
-
-    /// Forgets the wave's totals: the next report reads the database.
-    pub fn forget(&self, wave_id: Uuid) {
-        let mut entries = self.lock_entries();
-        let entry = entries.entry(wave_id).or_default();
-        entry.totals = None;
-        entry.generation += 1;
-        entry.refreshing = false;
-    }
-
-    fn forget_all(&self) {
-        for entry in self.lock_entries().values_mut() {
-            entry.totals = None;
-            entry.generation += 1;
-            entry.refreshing = false;
-        }
-    }
-
-    fn lock_entries(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, CounterEntry>> {
-        self.0.entries.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn lock_reads(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Arc<tokio::sync::Mutex<()>>>> {
-        self.0.reads.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Drops entries as `WaveUpdated` events arrive, until `shutdown` turns true.
-    pub async fn follow(self, bus: Arc<dyn EventBus>, mut shutdown: watch::Receiver<bool>) {
-        let mut events = bus.subscribe();
-        loop {
-            tokio::select! {
-                _ = shutdown.changed() => break,
-                event = events.recv() => match event {
-                    Ok(LiveEvent::WaveUpdated { wave_id }) => self.forget(wave_id),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.forget_all(),
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                },
-            }
-            if *shutdown.borrow() {
-                break;
-            }
-        }
-    }
 }

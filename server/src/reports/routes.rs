@@ -1,30 +1,15 @@
-//! Reports (DESIGN invariants 2, 5, 6): a wave's aggregated report for the caller's scope, as JSON, CSV or
-//! XLSX, built by the one shared engine (`serap_shared::report`, which applies the reporting threshold) from
-//! the counters only; live update notices by Server-Sent Events; and, for identified waves, the raw
-//! responses for admins (audited, streamed page by page).
+//! The HTTP endpoints of reports: a wave's report for the caller's scope as JSON
+//! (`GET /api/v1/waves/{slug}/report`), CSV (`report.csv`) or XLSX (`report.xlsx`); live update notices by
+//! Server-Sent Events (`live`); and the raw responses of identified waves for admins (`responses.csv`).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
 use std::convert::Infallible;
-use std::sync::Arc;
-use std::time::Duration;
 
-use bytes::Bytes;
 use futures::StreamExt;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serap_shared::api::Anonymity;
+use serap_shared::api::ReportQuery;
 use serap_shared::error::ErrorBody;
-use serap_shared::events::LiveEvent;
-use serap_shared::i18n::Lang;
-use serap_shared::keywords::keyword_frequencies;
-use serap_shared::report::{
-    CommentItem, CommentsReport, ReportFilter, ReportInput, ReportSettings, WaveReport,
-    build_report_counting, export_rows,
-};
-use serap_shared::survey::Answers;
-use tokio::time::Instant;
-use uuid::Uuid;
+use serap_shared::report::WaveReport;
 use warp::filters::BoxedFilter;
+use warp::http::HeaderValue;
 use warp::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use warp::reply::Response;
 use warp::{Filter, Reply};
@@ -32,18 +17,11 @@ use warp::{Filter, Reply};
 use crate::access::Caller;
 use crate::access::scope::Scope;
 use crate::endpoint;
-use crate::entities::{comment, invitation, invitation_response, org_unit, person, response, wave};
 use crate::error::{ApiError, respond};
 use crate::http::{caller, json_reply, with_state};
-use crate::reports::cache::{Cached, ReportInputs, ReportKey};
-use crate::reports::counters::{self, thresholds};
+use crate::reports::export::{Export, Format, export_report};
+use crate::reports::{live, raw, report};
 use crate::state::AppState;
-use crate::waves::anonymity_of;
-
-/// Responses per page of a raw export.
-const EXPORT_PAGE: u64 = 500;
-/// Live notices for one wave are sent at most this often (a burst of folds is one notice).
-const LIVE_COALESCE: Duration = Duration::from_millis(250);
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let report = endpoint!(get, "api" / "v1" / "waves" / String / "report")
@@ -87,253 +65,13 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-/// Filters of a report.
-#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ReportQuery {
-    /// A unit code: that unit and its subtree (403 outside the caller's scope).
-    pub unit: Option<String>,
-    /// A planning sector, e.g. `kesehatan`.
-    pub sector: Option<String>,
-    /// `legacy`: SKM weights of 0.11 as printed in PermenPANRB 14/2017, instead of exactly 1/9.
-    pub skm_weights: Option<String>,
-    /// Language of labels in exports: `id` (default) or `en`.
-    pub lang: Option<String>,
-}
-
-/// The report of `slug` for `caller`, filtered by `query`.
-async fn report_for(
-    state: &AppState,
-    caller: &Caller,
-    slug: &str,
-    query: &ReportQuery,
-) -> Result<(wave::Model, Arc<WaveReport>), ApiError> {
-    let scope = Scope::of(caller, &state.db).await?;
-    let wave = crate::waves::by_slug(&state.db, slug).await?;
-    let report = wave_report(state, &scope, &wave, query).await?;
-    Ok((wave, report))
-}
-
-/// The report of `wave` as `scope` may see it, filtered by `query`: the one path every report output
-/// (dashboard, exports, digests) takes. Built reports are cached until the counters change
-/// (`crate::reports::cache`).
-pub async fn wave_report(
-    state: &AppState,
-    scope: &Scope,
-    wave: &wave::Model,
-    query: &ReportQuery,
-) -> Result<Arc<WaveReport>, ApiError> {
-    let mut filter = ReportFilter {
-        unit: None,
-        sector: query.sector.clone().filter(|s| !s.is_empty()),
-    };
-    if let Some(code) = query.unit.as_deref().filter(|c| !c.is_empty()) {
-        let unit = org_unit::Entity::find()
-            .filter(org_unit::Column::Code.eq(code))
-            .one(&state.db)
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("unit kerja / unit {code}")))?;
-        if !scope.contains(unit.id) {
-            return Err(ApiError::Forbidden);
-        }
-        filter.unit = Some(unit.id);
-    }
-    let counters = state.counters.totals(&state.db, wave.id).await?;
-    let (previous, previous_k) = match previous_wave(state, wave).await? {
-        Some(p) => (
-            Some(state.counters.totals(&state.db, p.id).await?),
-            thresholds(&p).0,
-        ),
-        None => (None, 0),
-    };
-    let settings = ReportSettings {
-        k: thresholds(wave).0,
-        skm_legacy_weights: query.skm_weights.as_deref() == Some("legacy"),
-    };
-    let key = ReportKey {
-        wave_id: wave.id,
-        scope: ReportKey::scope_of(scope),
-        unit: filter.unit,
-        sector: filter.sector.clone(),
-        k: settings.k,
-        comment_threshold: thresholds(wave).1,
-        skm_legacy_weights: settings.skm_legacy_weights,
-    };
-    let inputs = ReportInputs {
-        counters,
-        previous,
-        previous_k,
-    };
-    match state.reports.get(&key, &inputs) {
-        Cached::Fresh(report) => Ok(report),
-        Cached::Stale(report) => {
-            let (state, scope, wave) = (state.clone(), scope.clone(), wave.clone());
-            tokio::spawn(async move {
-                let started = Instant::now();
-                match build(&state, &scope, &wave, &filter, &settings, &inputs).await {
-                    Ok(report) => state.reports.store(key, inputs, started, Arc::new(report)),
-                    Err(err) => {
-                        tracing::warn!(error = ?err, "rebuilding a cached report failed");
-                        state.reports.rebuild_failed(&key);
-                    }
-                }
-            });
-            Ok(report)
-        }
-        Cached::Missing => {
-            let started = Instant::now();
-            let report = Arc::new(build(state, scope, wave, &filter, &settings, &inputs).await?);
-            state.reports.store(key, inputs, started, report.clone());
-            Ok(report)
-        }
-    }
-}
-
-/// Runs the engine on `inputs` and adds the comments the result may show.
-async fn build(
-    state: &AppState,
-    scope: &Scope,
-    wave: &wave::Model,
-    filter: &ReportFilter,
-    settings: &ReportSettings,
-    inputs: &ReportInputs,
-) -> Result<WaveReport, ApiError> {
-    let definition = state
-        .versions
-        .get(&state.db, wave.survey_version_id)
-        .await?;
-    let units = crate::units::all_units(&state.db).await?;
-    let headcount = headcount(state).await?;
-    let visible: Option<HashSet<Uuid>> = match scope {
-        Scope::All => None,
-        Scope::Units(units) => Some(units.clone()),
-    };
-    // The engine is pure computation (milliseconds for a city): off the request workers.
-    let whole_wave =
-        matches!(scope, Scope::All) && filter.unit.is_none() && filter.sector.is_none();
-    let (filter, settings, inputs) = (filter.clone(), settings.clone(), inputs.clone());
-    let (mut report, counted) = tokio::task::spawn_blocking(move || {
-        build_report_counting(&ReportInput {
-            definition: &definition,
-            units: &units,
-            counters: &inputs.counters,
-            previous: inputs.previous.as_ref().map(|rows| rows.as_slice()),
-            previous_k: inputs.previous_k,
-            headcount: &headcount,
-            scope: visible.as_ref(),
-            filter: &filter,
-            settings: &settings,
-        })
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("report engine: {e}"))?;
-    report.comments = Some(comments(state, wave, counted).await?);
-    if whole_wave {
-        let live = counters::responses_counted(&state.db, wave.id, false).await?;
-        let released = counters::responses_counted(&state.db, wave.id, true).await?;
-        let k = u64::from(report.k);
-        report.held_back = Some(Ord::max(live - released, 0) as u64 / k * k);
-    }
-    Ok(report)
-}
-
-/// Comments listed at most.
-const COMMENTS_SHOWN: usize = 100;
-
-/// The comments released to `atoms` (the atoms a report counts), in the order of a keyed hash of their
-/// ids: an order that says nothing about arrival and is the same on every read.
-async fn comments(
-    state: &AppState,
-    wave: &wave::Model,
-    atoms: BTreeSet<Uuid>,
-) -> Result<CommentsReport, ApiError> {
-    let threshold = thresholds(wave).1;
-    let rows: Vec<(Uuid, String, String)> = if atoms.is_empty() {
-        Vec::new()
-    } else {
-        comment::Entity::find()
-            .select_only()
-            .column(comment::Column::Id)
-            .column(comment::Column::QuestionId)
-            .column(comment::Column::Body)
-            .filter(comment::Column::WaveId.eq(wave.id))
-            .filter(comment::Column::AtomId.is_in(atoms))
-            .into_tuple()
-            .all(&state.db)
-            .await?
-    };
-    let secret = state.settings.secret.as_deref().unwrap_or_default();
-    let mut rows: Vec<([u8; 32], String, String)> = rows
-        .into_iter()
-        .map(|(id, question_id, text)| (comment_order(secret, id), question_id, text))
-        .collect();
-    rows.sort_unstable();
-    let keywords = keyword_frequencies(rows.iter().map(|(_, _, text)| text.as_str()), 20);
-    Ok(CommentsReport {
-        threshold,
-        shown: !rows.is_empty(),
-        total: rows.len() as u64,
-        keywords,
-        items: rows
-            .into_iter()
-            .take(COMMENTS_SHOWN)
-            .map(|(_, question_id, text)| CommentItem { question_id, text })
-            .collect(),
-    })
-}
-
-/// The sort key of a comment: HMAC-SHA256 of its id under the server's secret.
-fn comment_order(secret: &str, id: Uuid) -> [u8; 32] {
-    use hmac::{Hmac, Mac};
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
-        .expect("HMAC takes keys of any length");
-    mac.update(b"comment:");
-    mac.update(id.as_bytes());
-    mac.finalize().into_bytes().into()
-}
-
-/// The latest earlier wave of the same survey, for the change per indicator.
-async fn previous_wave(
-    state: &AppState,
-    wave: &wave::Model,
-) -> Result<Option<wave::Model>, ApiError> {
-    Ok(wave::Entity::find()
-        .filter(wave::Column::SurveyId.eq(wave.survey_id))
-        .filter(wave::Column::OpensAt.lt(wave.opens_at))
-        .order_by_desc(wave::Column::OpensAt)
-        .one(&state.db)
-        .await?)
-}
-
-/// Staff per unit on the roster.
-async fn headcount(state: &AppState) -> Result<HashMap<Uuid, u32>, ApiError> {
-    let rows: Vec<(Uuid, i64)> = person::Entity::find()
-        .select_only()
-        .column(person::Column::UnitId)
-        .column_as(Expr::col(person::Column::Id).count(), "n")
-        .group_by(person::Column::UnitId)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    Ok(rows.into_iter().map(|(unit, n)| (unit, n as u32)).collect())
-}
-
-fn lang(query: &ReportQuery) -> Lang {
-    match query.lang.as_deref() {
-        Some("en") => Lang::En,
-        _ => Lang::Id,
-    }
-}
-
-fn attachment(name: &str, content_type: &'static str, body: Vec<u8>) -> Response {
-    let mut response = Response::new(body.into());
+/// A download: the file's body with its content type, saved under its name.
+fn attachment(export: Export) -> Response {
+    let mut response = Response::new(export.body.into());
     let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        warp::http::HeaderValue::from_static(content_type),
-    );
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(export.content_type));
     if let Ok(value) =
-        warp::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", export.file_name))
     {
         headers.insert(CONTENT_DISPOSITION, value);
     }
@@ -355,7 +93,8 @@ pub async fn get_report(
     accept_encoding: Option<String>,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    let (_, report) = report_for(&state, &caller, &slug, &query).await?;
+    let scope = Scope::of(&caller, &state.db).await?;
+    let (_, report) = report::report_of(&state, &scope, &slug, &query).await?;
     Ok(json_reply(&report, accept_encoding.as_deref()))
 }
 
@@ -373,22 +112,11 @@ pub async fn report_csv(
     query: ReportQuery,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    let (wave, report) = report_for(&state, &caller, &slug, &query).await?;
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(vec![0xEF, 0xBB, 0xBF]);
-    for row in export_rows(&report, lang(&query)) {
-        writer.write_record(&row).map_err(anyhow::Error::from)?;
-    }
-    let body = writer
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("csv: {e}"))?;
-    export_audit(&state, &caller, "export.report_csv", &wave).await?;
-    Ok(attachment(
-        &format!("laporan-{}.csv", wave.slug),
-        "text/csv; charset=utf-8",
-        body,
-    ))
+    let scope = Scope::of(&caller, &state.db).await?;
+    let actor = caller.actor();
+    let export =
+        export_report(&state, &scope, actor.as_deref(), &slug, &query, Format::Csv).await?;
+    Ok(attachment(export))
 }
 
 #[utoipa::path(get, path = "/api/v1/waves/{slug}/report.xlsx", tag = "reports",
@@ -405,56 +133,18 @@ pub async fn report_xlsx(
     query: ReportQuery,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    let (wave, report) = report_for(&state, &caller, &slug, &query).await?;
-    let table = export_rows(&report, lang(&query));
-    let body = tokio::task::spawn_blocking(move || xlsx(&table))
-        .await
-        .map_err(anyhow::Error::from)??;
-    export_audit(&state, &caller, "export.report_xlsx", &wave).await?;
-    Ok(attachment(
-        &format!("laporan-{}.xlsx", wave.slug),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        body,
-    ))
-}
-
-/// One worksheet: the header row in bold, numbers as numbers.
-fn xlsx(table: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    let bold = Format::new().set_bold();
-    let fail = |e: rust_xlsxwriter::XlsxError| ApiError::from(anyhow::anyhow!("xlsx: {e}"));
-    for (r, row) in table.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let (r, c) = (r as u32, c as u16);
-            if r == 0 {
-                sheet
-                    .write_string_with_format(r, c, cell, &bold)
-                    .map_err(fail)?;
-            } else if let Ok(n) = cell.parse::<f64>() {
-                sheet.write_number(r, c, n).map_err(fail)?;
-            } else {
-                sheet.write_string(r, c, cell).map_err(fail)?;
-            }
-        }
-    }
-    book.save_to_buffer().map_err(fail)
-}
-
-/// Exports are audited (who exported what) when an account or the bootstrap token asks.
-async fn export_audit(
-    state: &AppState,
-    caller: &Caller,
-    action: &str,
-    wave: &wave::Model,
-) -> Result<(), ApiError> {
-    let actor = match caller {
-        Caller::Account(a) => a.email.clone(),
-        Caller::BootstrapToken => "bootstrap-token".into(),
-        _ => return Ok(()),
-    };
-    crate::access::audit(&state.db, &actor, action, &wave.slug, serde_json::json!({})).await
+    let scope = Scope::of(&caller, &state.db).await?;
+    let actor = caller.actor();
+    let export = export_report(
+        &state,
+        &scope,
+        actor.as_deref(),
+        &slug,
+        &query,
+        Format::Xlsx,
+    )
+    .await?;
+    Ok(attachment(export))
 }
 
 #[utoipa::path(get, path = "/api/v1/waves/{slug}/responses.csv", tag = "reports",
@@ -471,160 +161,19 @@ pub async fn raw_responses(
     state: AppState,
 ) -> Result<Response, ApiError> {
     let actor = caller.admin()?;
-    let wave = crate::waves::by_slug(&state.db, &slug).await?;
-    if anonymity_of(&wave) != Anonymity::Identified {
-        return Err(ApiError::Forbidden);
-    }
-    crate::access::audit(
-        &state.db,
-        &actor,
-        "export.responses_csv",
-        &wave.slug,
-        serde_json::json!({}),
-    )
-    .await?;
-    let definition = state
-        .versions
-        .get(&state.db, wave.survey_version_id)
-        .await?;
-    let question_ids: Vec<String> = definition.questions().map(|(_, q)| q.id.clone()).collect();
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let db = state.db.clone();
-    let wave_id = wave.id;
-    tokio::spawn(async move {
-        if let Err(err) = stream_responses(&db, wave_id, &question_ids, &sender).await {
-            tracing::error!(error = format!("{err:#}"), "raw export failed");
-            let _ = sender
-                .send(Err(std::io::Error::other("export failed")))
-                .await;
-        }
-    });
-    let body = tokio_stream::wrappers::ReceiverStream::new(receiver);
-    let mut response = warp::reply::stream(body).into_response();
+    let export = raw::raw_responses(&state, &actor, &slug).await?;
+    let mut response = warp::reply::stream(export.body).into_response();
     let headers = response.headers_mut();
     headers.insert(
         CONTENT_TYPE,
-        warp::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+        HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    if let Ok(value) = warp::http::HeaderValue::from_str(&format!(
-        "attachment; filename=\"jawaban-{}.csv\"",
-        wave.slug
-    )) {
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", export.file_name))
+    {
         headers.insert(CONTENT_DISPOSITION, value);
     }
     Ok(response)
-}
-
-/// Writes the CSV page by page (keyset pagination on the response id) into `sender`; memory stays at one
-/// page whatever the number of responses.
-async fn stream_responses(
-    db: &sea_orm::DatabaseConnection,
-    wave_id: Uuid,
-    question_ids: &[String],
-    sender: &tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>,
-) -> anyhow::Result<()> {
-    let units: HashMap<Uuid, String> = org_unit::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.code))
-        .collect();
-    let mut header = vec![
-        "receipt_code".to_string(),
-        "received_on".into(),
-        "unit".into(),
-        "respondent".into(),
-    ];
-    header.extend(question_ids.iter().cloned());
-    let mut chunk = csv_line(&header, true);
-    let mut after: Option<Uuid> = None;
-    loop {
-        let mut page = response::Entity::find()
-            .filter(response::Column::WaveId.eq(wave_id))
-            .order_by_asc(response::Column::Id)
-            .limit(EXPORT_PAGE);
-        if let Some(last) = after {
-            page = page.filter(response::Column::Id.gt(last));
-        }
-        let rows = page.all(db).await?;
-        let Some(last) = rows.last() else { break };
-        after = Some(last.id);
-        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-        let links: HashMap<Uuid, Uuid> = invitation_response::Entity::find()
-            .filter(invitation_response::Column::ResponseId.is_in(ids))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|l| (l.response_id, l.invitation_id))
-            .collect();
-        let invitations: HashMap<Uuid, Uuid> = invitation::Entity::find()
-            .filter(invitation::Column::Id.is_in(links.values().copied().collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|i| (i.id, i.person_id))
-            .collect();
-        let people: HashMap<Uuid, String> = person::Entity::find()
-            .filter(person::Column::Id.is_in(invitations.values().copied().collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.name))
-            .collect();
-        for row in &rows {
-            let answers: Answers = serde_json::from_value(row.answers.clone()).unwrap_or_default();
-            let respondent = links
-                .get(&row.id)
-                .and_then(|i| invitations.get(i))
-                .and_then(|p| people.get(p))
-                .cloned()
-                .unwrap_or_default();
-            let mut line = vec![
-                row.receipt_code.clone(),
-                row.received_on.clone(),
-                units.get(&row.unit_id).cloned().unwrap_or_default(),
-                respondent,
-            ];
-            line.extend(question_ids.iter().map(|q| {
-                answers
-                    .get(q)
-                    .map(|a| match serde_json::to_value(a) {
-                        Ok(serde_json::Value::String(s)) => s,
-                        Ok(other) => other.to_string(),
-                        Err(_) => String::new(),
-                    })
-                    .unwrap_or_default()
-            }));
-            chunk.extend(csv_line(&line, false));
-        }
-        if sender
-            .send(Ok(Bytes::from(std::mem::take(&mut chunk))))
-            .await
-            .is_err()
-        {
-            return Ok(()); // the client went away
-        }
-        if (rows.len() as u64) < EXPORT_PAGE {
-            break;
-        }
-    }
-    if !chunk.is_empty() {
-        let _ = sender.send(Ok(Bytes::from(chunk))).await;
-    }
-    Ok(())
-}
-
-/// One CSV record (`;`, quoted where needed), with the UTF-8 BOM before the header.
-fn csv_line(fields: &[String], bom: bool) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .from_writer(if bom {
-            vec![0xEF, 0xBB, 0xBF]
-        } else {
-            Vec::new()
-        });
-    let _ = writer.write_record(fields);
-    writer.into_inner().unwrap_or_default()
 }
 
 #[utoipa::path(get, path = "/api/v1/waves/{slug}/live", tag = "reports",
@@ -637,41 +186,56 @@ fn csv_line(fields: &[String], bom: bool) -> Vec<u8> {
         (status = 404, description = "No such wave", body = ErrorBody)))]
 pub async fn live(slug: String, caller: Caller, state: AppState) -> Result<Response, ApiError> {
     Scope::of(&caller, &state.db).await?;
-    let wave = crate::waves::by_slug(&state.db, &slug).await?;
-    let wave_id = wave.id;
-    let receiver = state.bus.subscribe();
-    let updates = futures::stream::unfold(receiver, move |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(LiveEvent::WaveUpdated { wave_id: id }) if id == wave_id => {
-                    // Coalesce a burst of folds into one notice.
-                    tokio::time::sleep(LIVE_COALESCE).await;
-                    while receiver.try_recv().is_ok() {}
-                    return Some((wave_id, receiver));
-                }
-                Ok(_) => continue,
-                // Missed events: tell the dashboard to refresh anyway.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    return Some((wave_id, receiver));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            }
-        }
-    })
-    .map(|id| {
-        Ok::<_, Infallible>(
-            warp::sse::Event::default()
-                .event("updated")
-                .data(id.to_string()),
-        )
-    });
-    let ready = futures::stream::once(async move {
-        Ok::<_, Infallible>(
-            warp::sse::Event::default()
-                .event("ready")
-                .data(wave_id.to_string()),
-        )
-    });
-    let events = ready.chain(updates);
+    let (wave_id, updates) = live::wave_updates(&state, &slug).await?;
+    let event = |name: &str, id: uuid::Uuid| {
+        Ok::<_, Infallible>(warp::sse::Event::default().event(name).data(id.to_string()))
+    };
+    let ready = futures::stream::once(async move { event("ready", wave_id) });
+    let events = ready.chain(updates.map(move |id| event("updated", id)));
     Ok(warp::sse::reply(warp::sse::keep_alive().stream(events)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use serap_shared::api::SkmWeights;
+    use serap_shared::i18n::Lang;
+
+    use super::*;
+
+    /// `text` read as warp reads the query of a report request.
+    async fn query(text: &str) -> ReportQuery {
+        use std::sync::{Arc, Mutex};
+        use tower_service::Service;
+        let read = Arc::new(Mutex::new(None));
+        let seen = read.clone();
+        let filter = warp::query::<ReportQuery>().map(move |query: ReportQuery| {
+            *seen.lock().unwrap() = Some(query);
+            ""
+        });
+        let request = warp::http::Request::builder()
+            .uri(format!("/report{text}"))
+            .body(String::new())
+            .unwrap();
+        let response = warp::service(filter).call(request).await.unwrap();
+        assert_eq!(response.status(), 200, "{text}");
+        read.lock().unwrap().take().unwrap()
+    }
+
+    #[tokio::test]
+    async fn report_queries_read_unknown_options_as_the_defaults() {
+        assert_eq!(query("").await, ReportQuery::default());
+        let full = query("?unit=BPBD&sector=kesehatan&skm_weights=legacy&lang=en").await;
+        assert_eq!(full.unit.as_deref(), Some("BPBD"));
+        assert_eq!(full.sector.as_deref(), Some("kesehatan"));
+        assert_eq!(full.skm_weights, SkmWeights::Legacy);
+        assert_eq!(full.lang, Lang::En);
+        let odd = query("?skm_weights=LEGACY&lang=en-US").await;
+        assert_eq!((odd.skm_weights, odd.lang), (SkmWeights::Exact, Lang::Id));
+        let empty = query("?unit=&skm_weights=&lang=").await;
+        assert_eq!(empty.unit.as_deref(), Some(""));
+        assert_eq!(
+            (empty.skm_weights, empty.lang),
+            (SkmWeights::Exact, Lang::Id)
+        );
+    }
 }

@@ -472,7 +472,7 @@ fn replay(
 /// SHA-256 over the canonical JSON of what was submitted (answers are a sorted map).
 fn body_hash(request: &SubmitResponse) -> String {
     let canonical = serde_json::json!({ "unit_id": request.unit_id, "answers": &request.answers });
-    crate::access::sha256_hex(&canonical.to_string())
+    crate::infra::tokens::sha256_hex(&canonical.to_string())
 }
 
 /// `SRP-XXXX-XXXX` from random bytes in Crockford base32 (no I, L, O, U).
@@ -484,6 +484,35 @@ fn receipt_code() -> String {
         .map(|b| ALPHABET[(*b as usize) % 32] as char)
         .collect();
     format!("SRP-{}-{}", &chars[..4], &chars[4..])
+}
+
+/// The form of `wave` offering `units` to pick from.
+pub async fn public_form(
+    state: &AppState,
+    wave: &wave::Model,
+    units: Vec<serap_shared::api::Unit>,
+) -> Result<serap_shared::api::PublicForm, ApiError> {
+    let version = survey_version::Entity::find_by_id(wave.survey_version_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("wave {} without its version", wave.id))?;
+    let definition = state
+        .versions
+        .get(&state.db, wave.survey_version_id)
+        .await?;
+    Ok(serap_shared::api::PublicForm {
+        wave_id: wave.id,
+        slug: wave.slug.clone(),
+        name: wave.name.clone(),
+        survey_version_id: wave.survey_version_id,
+        version: version.version,
+        definition: (*definition).clone(),
+        anonymity: anonymity_of(wave),
+        opens_at: crate::infra::time::wib_rfc3339(wave.opens_at),
+        closes_at: crate::infra::time::wib_rfc3339(wave.closes_at),
+        is_open: is_open(wave, crate::infra::time::now()),
+        units,
+    })
 }
 
 #[cfg(test)]

@@ -2,8 +2,7 @@
 //! `POST /api/v1/forms/{slug}/responses` (idempotent submission). No login, nothing identifying stored.
 //! The submission endpoint is also where an anonymous wave's invitees spend their one-time credential.
 
-use sea_orm::EntityTrait;
-use serap_shared::api::{PublicForm, Receipt, SubmitResponse, Unit};
+use serap_shared::api::{PublicForm, Receipt, SubmitResponse};
 use serap_shared::error::ErrorBody;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
@@ -11,12 +10,10 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use crate::endpoint;
-use crate::entities::{survey_version, wave};
 use crate::error::{ApiError, respond};
 use crate::http::{json_body, json_reply, with_state};
 use crate::responses::{Submitted, submit};
 use crate::state::AppState;
-use crate::waves::{anonymity_of, is_open};
 
 pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
     let get = endpoint!(get, "api" / "v1" / "forms" / String)
@@ -47,37 +44,8 @@ pub async fn get_form(
     let wave = crate::waves::by_slug(&state.db, &slug).await?;
     crate::responses::ensure_open_link(&state.db, &wave).await?;
     let units = crate::units::all_units(&state.db).await?;
-    let form = public_form(&state, &wave, units).await?;
+    let form = crate::responses::public_form(&state, &wave, units).await?;
     Ok(json_reply(&form, accept_encoding.as_deref()))
-}
-
-/// The form of `wave` offering `units` to pick from.
-pub async fn public_form(
-    state: &AppState,
-    wave: &wave::Model,
-    units: Vec<Unit>,
-) -> Result<PublicForm, ApiError> {
-    let version = survey_version::Entity::find_by_id(wave.survey_version_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("wave {} without its version", wave.id))?;
-    let definition = state
-        .versions
-        .get(&state.db, wave.survey_version_id)
-        .await?;
-    Ok(PublicForm {
-        wave_id: wave.id,
-        slug: wave.slug.clone(),
-        name: wave.name.clone(),
-        survey_version_id: wave.survey_version_id,
-        version: version.version,
-        definition: (*definition).clone(),
-        anonymity: anonymity_of(wave),
-        opens_at: crate::infra::time::wib_rfc3339(wave.opens_at),
-        closes_at: crate::infra::time::wib_rfc3339(wave.closes_at),
-        is_open: is_open(wave, crate::infra::time::now()),
-        units,
-    })
 }
 
 #[utoipa::path(post, path = "/api/v1/forms/{slug}/responses", tag = "respondent",

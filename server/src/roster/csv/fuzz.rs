@@ -1,5 +1,5 @@
 //! Fuzz target for the staff roster import: CSV reading (`CsvTable`) and row validation
-//! (`people::parse_roster`), without a database. Runs random inputs for `SERAP_FUZZ_SECONDS` (default 3);
+//! (`roster::rows::parse_roster`), without a database. Runs random inputs for `SERAP_FUZZ_SECONDS` (default 3);
 //! `SERAP_FUZZ_SEED=<seed>` replays a run. Inputs are generated valid rosters (written with either
 //! delimiter, with or without BOM, any header spelling and column order, CRLF or LF, blank lines, quoting),
 //! the same with byte-level changes, and arbitrary bytes.
@@ -11,13 +11,14 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::TestCaseResult;
+use serap_shared::domain::{EmailAddress, Name};
 use serap_shared::fuzzing::fuzz;
 use serap_shared::nip::{Nip, NipKind};
 use serap_shared::survey::JobLevel;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::roster::routes::{Roster, Row, parse_roster};
+use crate::roster::rows::{Roster, Row, parse_roster};
 
 /// File bytes, shown as text when they are UTF-8.
 #[derive(Clone)]
@@ -337,8 +338,8 @@ fn expected_row(p: &Person, layout: &Layout) -> Row {
     };
     Row {
         nip,
-        name: p.name.trim().to_string(),
-        email: Some(p.email.clone()),
+        name: Name::parse(&p.name).unwrap(),
+        email: EmailAddress::parse(&p.email).unwrap(),
         unit_id: units()[UNIT_CODES[p.unit]],
         job_level: p.job_level.1,
         employment_type,
