@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 use lettre::message::Mailbox;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
@@ -21,6 +22,7 @@ use crate::infra::config::Settings;
 use crate::infra::mail::{FileMailer, Mailer, SmtpMailer};
 use crate::infra::outbox::Dispatcher;
 use crate::infra::ratelimit::{MemoryRateLimiter, RateLimiter, RedisRateLimiter};
+use crate::infra::secrets::read_or_generate;
 use crate::state::AppState;
 
 /// How long open connections (e.g. live streams) may keep a stopping server alive.
@@ -46,7 +48,7 @@ impl Application {
             Arc<dyn SessionStore>,
         ) = match &settings.redis_url {
             Some(url) => {
-                let client = redis::Client::open(url.as_str()).context("SERAP_REDIS_URL")?;
+                let client = redis::Client::open(url.expose_secret()).context("SERAP_REDIS_URL")?;
                 // Lazy and bounded: a Redis outage slows nothing down and heals by itself.
                 let config = ConnectionManagerConfig::new()
                     .set_connection_timeout(Some(Duration::from_secs(1)))
@@ -74,16 +76,19 @@ impl Application {
             .parse()
             .context("SERAP_MAIL_FROM is not a valid mailbox")?;
         let mailer: Arc<dyn Mailer> = match &settings.smtp_url {
-            Some(url) => Arc::new(SmtpMailer::new(url, from)?),
+            Some(url) => Arc::new(SmtpMailer::new(url.expose_secret(), from)?),
             None => Arc::new(FileMailer::new(settings.data_dir.join("outbox"), from)?),
         };
         let dist = settings.dist_dir.clone();
         let assets = tokio::task::spawn_blocking(move || Assets::load(&dist))
             .await
             .context("loading the web client")??;
-        let admin_token = admin_token(&settings)?;
-        let mut settings = settings;
-        settings.secret = Some(crate::digests::secret(&settings)?);
+        let admin_token = read_or_generate(
+            settings.admin_token.as_ref(),
+            &settings.data_dir,
+            "admin-token",
+        )?;
+        let link_secret = read_or_generate(settings.secret.as_ref(), &settings.data_dir, "secret")?;
         let listener = TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("cannot listen on {} (SERAP_BIND)", settings.bind))?;
@@ -103,7 +108,8 @@ impl Application {
             waves: Default::default(),
             counters: Default::default(),
             reports: Default::default(),
-            admin_token: admin_token.into(),
+            admin_token,
+            link_secret,
         };
         Ok(Application {
             listener,
@@ -192,46 +198,4 @@ impl Application {
         self.state.db.clone().close().await.ok();
         Ok(())
     }
-}
-
-/// The bootstrap admin token: `SERAP_ADMIN_TOKEN`, or one generated once into `<data dir>/admin-token`.
-fn admin_token(settings: &Settings) -> anyhow::Result<String> {
-    if let Some(token) = &settings.admin_token {
-        return Ok(token.clone());
-    }
-    let path = settings.data_dir.join("admin-token");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        let existing = existing.trim().to_string();
-        if !existing.is_empty() {
-            return Ok(existing);
-        }
-    }
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
-    let token = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
-    write_private(&path, &token).with_context(|| format!("writing {}", path.display()))?;
-    tracing::info!(path = %path.display(), "generated the bootstrap admin token");
-    Ok(token)
-}
-
-#[cfg(unix)]
-pub(crate) fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(contents.as_bytes())
-}
-
-#[cfg(not(unix))]
-pub(crate) fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
-    std::fs::write(path, contents)
 }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
+use secrecy::SecretString;
 use tokio::sync::Notify;
 
 use crate::access::sessions::SessionStore;
@@ -38,23 +39,14 @@ pub struct AppState {
     /// Built reports until their counters change (`report_cache`).
     pub reports: crate::reports::cache::ReportCache,
     /// Bearer token that grants admin rights on admin endpoints.
-    pub admin_token: Arc<str>,
+    pub admin_token: SecretString,
+    /// The key of signed links (digest management, comment ids).
+    pub link_secret: SecretString,
 }
 
 impl AppState {
     /// The host part of Message-Ids and links: the host of the public base URL.
-    pub fn mail_domain(&self) -> String {
-        let rest = self
-            .settings
-            .base_url
-            .split("://")
-            .nth(1)
-            .unwrap_or("localhost");
-        let host = rest.split(['/', ':']).next().unwrap_or("localhost");
-        if host.is_empty() {
-            "localhost".into()
-        } else {
-            host.into()
-        }
+    pub fn mail_domain(&self) -> &str {
+        self.settings.base_url.host()
     }
 }

@@ -5,6 +5,7 @@
 
 use hyper::Method;
 use sea_orm::EntityTrait;
+use secrecy::ExposeSecret;
 use serap_shared::api::Me;
 use serap_shared::domain::{Grant, Role};
 use uuid::Uuid;
@@ -102,7 +103,7 @@ pub async fn resolve(
     csrf: Option<&str>,
 ) -> Result<Caller, ApiError> {
     if let Some(token) = authorization.and_then(|h| h.strip_prefix("Bearer ")) {
-        let expected = state.admin_token.as_bytes();
+        let expected = state.admin_token.expose_secret().as_bytes();
         return Ok(
             if !expected.is_empty() && constant_time_eq(token.trim().as_bytes(), expected) {
                 Caller::BootstrapToken

@@ -4,9 +4,7 @@
 //! caller may see reports of (`scope`) and the audit log of admin actions (`audit`). Its HTTP endpoints
 //! are in `routes`.
 
-pub mod audit;
 pub mod caller;
-pub mod passwords;
 pub mod reset;
 pub mod routes;
 pub mod scope;
@@ -15,7 +13,6 @@ pub mod signin;
 #[cfg(test)]
 pub(crate) mod testing;
 
-pub use audit::audit;
 pub use caller::{Account, COOKIE, Caller, resolve};
 pub use sessions::{ABSOLUTE, IDLE};
 

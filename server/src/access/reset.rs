@@ -13,10 +13,11 @@ use serap_shared::api::{PasswordResetConfirm, PasswordResetRequest};
 use serap_shared::domain::{EmailAddress, Password};
 use serap_shared::error::FieldError;
 
-use crate::access::passwords::hash_password;
-use crate::access::{audit, limited};
+use crate::access::limited;
+use crate::accounts::passwords::hash_password;
 use crate::entities::{account, password_reset};
 use crate::error::ApiError;
+use crate::infra::audit::audit;
 use crate::infra::mail::escape_html;
 use crate::infra::outbox::{self, NewEmail};
 use crate::infra::ratelimit::Quota;
@@ -69,10 +70,7 @@ pub async fn request_reset(
     };
     let token = random_token();
     let now = Utc::now();
-    let link = format!(
-        "{}/console/reset/{token}",
-        state.settings.base_url.trim_end_matches('/')
-    );
+    let link = format!("{}/console/reset/{token}", state.settings.base_url);
     // The link and its email commit together (DESIGN 7).
     let txn = crate::infra::db::begin_write(&state.db).await?;
     password_reset::ActiveModel {
@@ -304,7 +302,7 @@ mod tests {
         sign_in(state, None, &login("kata-sandi-baru"))
             .await
             .unwrap();
-        let log = crate::access::audit::recent(&state.db).await.unwrap();
+        let log = crate::infra::audit::recent(&state.db).await.unwrap();
         assert!(log.iter().any(|e| e.action == "password_reset"));
     }
 

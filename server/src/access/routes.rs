@@ -69,7 +69,7 @@ pub fn routes(state: AppState) -> BoxedFilter<(Response,)> {
 }
 
 fn session_cookie(state: &AppState, token: &str, max_age: u64) -> String {
-    let secure = if state.settings.base_url.starts_with("https://") {
+    let secure = if state.settings.base_url.is_https() {
         "; Secure"
     } else {
         ""
@@ -127,7 +127,7 @@ pub async fn me(caller: Caller) -> Result<Response, ApiError> {
         (status = 403, description = "Not an admin", body = ErrorBody)))]
 pub async fn audit_log(caller: Caller, state: AppState) -> Result<Response, ApiError> {
     caller.admin()?;
-    let entries = access::audit::recent(&state.db).await?;
+    let entries = crate::infra::audit::recent(&state.db).await?;
     Ok(warp::reply::json(&entries).into_response())
 }
 

@@ -10,10 +10,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serap_shared::api::{LoginRequest, Me};
 use serap_shared::domain::EmailAddress;
 
-use crate::access::passwords::{decoy_hash, verify_password};
-use crate::access::{Account, audit, limited};
+use crate::access::{Account, limited};
+use crate::accounts::passwords::{decoy_hash, verify_password};
 use crate::entities::account;
 use crate::error::ApiError;
+use crate::infra::audit::audit;
 use crate::infra::ratelimit::Quota;
 use crate::infra::tokens::sha256_hex;
 use crate::state::AppState;
@@ -159,7 +160,7 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-        let log = crate::access::audit::recent(&state.db).await.unwrap();
+        let log = crate::infra::audit::recent(&state.db).await.unwrap();
         assert_eq!(log.iter().filter(|e| e.action == "login").count(), 1);
     }
 

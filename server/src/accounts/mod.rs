@@ -3,6 +3,7 @@
 //! checked in `serap_shared::domain` (`NewAccount`, `parse_grants`); whether an email is taken, the
 //! database decides. Changes made by admins are audited. Its HTTP endpoints are in `routes`.
 
+pub mod passwords;
 pub mod routes;
 
 use std::collections::HashMap;
@@ -17,10 +18,10 @@ use serap_shared::api::{AccountSummary, CreateAccount, RoleGrant, SetRoles};
 use serap_shared::domain::{EmailAddress, Grant, Name, NewAccount, Password, Role, parse_grants};
 use uuid::Uuid;
 
-use crate::access::audit;
-use crate::access::passwords::hash_password;
+use crate::accounts::passwords::hash_password;
 use crate::entities::{account, org_unit, role_assignment};
 use crate::error::ApiError;
+use crate::infra::audit::audit;
 
 /// Why an account was not created: its email belongs to another account.
 const EMAIL_TAKEN: &str = "email sudah dipakai / email already used";
@@ -307,7 +308,7 @@ mod tests {
             listed.iter().map(|a| a.email.as_str()).collect::<Vec<_>>(),
             ["kalak.bpbd@serangkota.go.id", "sekda@serangkota.go.id"]
         );
-        let log = crate::access::audit::recent(db).await.unwrap();
+        let log = crate::infra::audit::recent(db).await.unwrap();
         let entry = log
             .iter()
             .find(|e| e.action == "account.create" && e.target == "kalak.bpbd@serangkota.go.id")
@@ -383,7 +384,7 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(paths(err), ["roles[0].role"]);
-        let log = crate::access::audit::recent(db).await.unwrap();
+        let log = crate::infra::audit::recent(db).await.unwrap();
         let entry = log.iter().find(|e| e.action == "account.roles").unwrap();
         assert_eq!(entry.target, "kabid@serangkota.go.id");
         assert!(entry.details.as_array().is_some_and(|a| a.len() == 2));

@@ -66,7 +66,7 @@ pub async fn retry_message(state: &AppState, id: Uuid, actor: &str) -> Result<()
             found.status, found.status
         )));
     }
-    crate::access::audit(
+    crate::infra::audit::audit(
         &txn,
         actor,
         "outbox.retry",

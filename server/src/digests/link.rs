@@ -1,34 +1,12 @@
 //! Signed links: a subscription's manage link `/d/<id>/<signature>`, an HMAC-SHA256 of its id with the
 //! server's secret.
 
-use anyhow::Context as _;
 use hmac::{Hmac, Mac};
+use secrecy::ExposeSecret;
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::infra::config::Settings;
 use crate::state::AppState;
-
-/// `SERAP_SECRET`, or one generated once into `<data dir>/secret`.
-pub fn secret(settings: &Settings) -> anyhow::Result<String> {
-    if let Some(secret) = &settings.secret {
-        return Ok(secret.clone());
-    }
-    let path = settings.data_dir.join("secret");
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        let existing = existing.trim().to_string();
-        if !existing.is_empty() {
-            return Ok(existing);
-        }
-    }
-    std::fs::create_dir_all(&settings.data_dir)
-        .with_context(|| format!("creating {}", settings.data_dir.display()))?;
-    let secret = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
-    crate::startup::write_private(&path, &secret)
-        .with_context(|| format!("writing {}", path.display()))?;
-    tracing::info!(path = %path.display(), "generated the link-signing secret");
-    Ok(secret)
-}
 
 pub(super) fn mac(secret: &str, id: Uuid) -> Hmac<Sha256> {
     let mut mac =
@@ -59,14 +37,14 @@ pub fn verify(secret: &str, id: Uuid, signature: &str) -> bool {
 }
 
 pub(super) fn secret_of(state: &AppState) -> &str {
-    state.settings.secret.as_deref().unwrap_or_default()
+    state.link_secret.expose_secret()
 }
 
 /// The manage (and unsubscribe) link of a subscription.
 pub fn manage_link(state: &AppState, id: Uuid) -> String {
     format!(
         "{}/d/{id}/{}",
-        state.settings.base_url.trim_end_matches('/'),
+        state.settings.base_url,
         sign(secret_of(state), id)
     )
 }

@@ -44,6 +44,6 @@ const SEND_HOUR: u32 = 7;
 const ATTENTION: usize = 3;
 
 pub use failed::{failed_messages, retry_message};
-pub use link::{manage_link, secret, sign, verify};
+pub use link::{manage_link, sign, verify};
 pub use send::{Scheduler, preview, run_due};
 pub use subscriptions::{create, delete, find, list, update};

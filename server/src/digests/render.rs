@@ -74,7 +74,7 @@ pub(super) async fn render(
     } else {
         chosen
     };
-    let base = state.settings.base_url.trim_end_matches('/').to_string();
+    let base = state.settings.base_url.to_string();
     let mut sections = Vec::new();
     let mut figures = serde_json::Map::new();
     let mut total = 0i64;

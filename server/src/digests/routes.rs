@@ -4,6 +4,7 @@
 //! digest (`/d/<id>/<signature>`), where they change cadence or unsubscribe (also one-click, RFC 8058).
 
 use bytes::Bytes;
+use secrecy::ExposeSecret;
 use serap_shared::error::ErrorBody;
 use uuid::Uuid;
 use warp::filters::BoxedFilter;
@@ -331,11 +332,7 @@ async fn signed(
     let Ok(id) = Uuid::parse_str(id) else {
         return Ok(None);
     };
-    if !digests::verify(
-        state.settings.secret.as_deref().unwrap_or_default(),
-        id,
-        signature,
-    ) {
+    if !digests::verify(state.link_secret.expose_secret(), id, signature) {
         return Ok(None);
     }
     match digests::find(state, id).await {

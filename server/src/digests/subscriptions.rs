@@ -206,7 +206,7 @@ pub async fn create(
     })
     .exec_without_returning(&txn)
     .await?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &txn,
         actor,
         "digests.create",
@@ -290,7 +290,7 @@ pub async fn update(
     model.updated_at = Set(now);
     let txn = crate::infra::db::begin_write(&state.db).await?;
     Subscriptions::update(model).exec(&txn).await?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &txn,
         actor,
         "digests.update",
@@ -315,7 +315,7 @@ pub async fn delete(state: &AppState, id: Uuid, actor: &str) -> Result<(), ApiEr
         .exec(&txn)
         .await?;
     Subscriptions::delete_by_id(id).exec(&txn).await?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &txn,
         actor,
         "digests.delete",

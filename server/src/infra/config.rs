@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use secrecy::{ExposeSecret, SecretString};
+
 #[derive(Debug, thiserror::Error)]
 #[error("{var}: {message}")]
 pub struct ConfigError {
@@ -25,18 +27,19 @@ pub struct Settings {
     /// `SERAP_DATA_DIR`, default `./data`: SQLite file, file outbox, generated secrets.
     pub data_dir: PathBuf,
     /// `SERAP_DATABASE_URL`, default `sqlite://<data dir>/serap.db?mode=rwc`.
-    pub database_url: String,
+    pub database_url: SecretString,
     /// `SERAP_REDIS_URL`: when set, the event bus, rate limiter and sessions are shared through Redis.
-    pub redis_url: Option<String>,
+    pub redis_url: Option<SecretString>,
     /// `SERAP_REDIS_PREFIX`, default `serap`: namespace of every Redis key and channel.
     pub redis_prefix: String,
     /// `SERAP_SMTP_URL` (e.g. `smtp://127.0.0.1:2525`, `smtps://user:pass@host`): when unset, mail is written
     /// as .eml files to `<data dir>/outbox`.
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<SecretString>,
     /// `SERAP_MAIL_FROM`, default `Serap BKPSDM Kota Serang <serap@localhost>`.
     pub mail_from: String,
     /// `SERAP_BASE_URL`: the public URL used in emails; default `http://<bind>`.
-    pub base_url: String,
+    /// The public address links in emails point at.
+    pub base_url: BaseUrl,
     /// `SERAP_DIST_DIR`, default `web-client/dist`: the built web client.
     pub dist_dir: PathBuf,
     /// `SERAP_MAX_BODY_BYTES`, default 262144: larger request bodies get 413.
@@ -51,11 +54,11 @@ pub struct Settings {
     pub demo_data: DemoData,
     /// `SERAP_ADMIN_TOKEN`: bearer token for admin endpoints; when unset one is generated into
     /// `<data dir>/admin-token` at first start.
-    pub admin_token: Option<String>,
+    pub admin_token: Option<SecretString>,
     /// `SERAP_SECRET`: key of the HMAC signatures in digest links (`/d/<id>/<signature>`). When unset, one is
     /// generated once into `<data dir>/secret`; N instances must share the same value (set it, or share the
     /// data dir), or a link signed by one is refused by the others.
-    pub secret: Option<String>,
+    pub secret: Option<SecretString>,
 }
 
 impl Settings {
@@ -96,17 +99,19 @@ impl Settings {
                 message: "must start with smtp:// or smtps://".into(),
             });
         }
-        let base_url = get("SERAP_BASE_URL")
-            .unwrap_or_else(|| format!("http://{bind}"))
-            .trim_end_matches('/')
-            .to_string();
+        let base_url =
+            BaseUrl::parse(&get("SERAP_BASE_URL").unwrap_or_else(|| format!("http://{bind}")))
+                .map_err(|message| ConfigError {
+                    var: "SERAP_BASE_URL",
+                    message,
+                })?;
         Ok(Settings {
             bind,
             data_dir,
-            database_url,
-            redis_url,
+            database_url: database_url.into(),
+            redis_url: redis_url.map(Into::into),
             redis_prefix: get("SERAP_REDIS_PREFIX").unwrap_or_else(|| "serap".into()),
-            smtp_url,
+            smtp_url: smtp_url.map(Into::into),
             mail_from: get("SERAP_MAIL_FROM")
                 .unwrap_or_else(|| "Serap BKPSDM Kota Serang <serap@localhost>".into()),
             base_url,
@@ -116,8 +121,8 @@ impl Settings {
             max_body_bytes: parse(&get, "SERAP_MAX_BODY_BYTES", "262144")?,
             header_timeout: seconds(&get, "SERAP_HEADER_TIMEOUT_SECS", "20")?,
             body_timeout: seconds(&get, "SERAP_BODY_TIMEOUT_SECS", "60")?,
-            admin_token: get("SERAP_ADMIN_TOKEN"),
-            secret: get("SERAP_SECRET"),
+            admin_token: get("SERAP_ADMIN_TOKEN").map(Into::into),
+            secret: get("SERAP_SECRET").map(Into::into),
             demo_data: match get("SERAP_DEMO_DATA").as_deref().unwrap_or("auto") {
                 "auto" => DemoData::Auto,
                 "on" | "true" | "1" => DemoData::On,
@@ -133,7 +138,7 @@ impl Settings {
     }
 
     pub fn is_sqlite(&self) -> bool {
-        self.database_url.starts_with("sqlite:")
+        self.database_url.expose_secret().starts_with("sqlite:")
     }
 
     /// Whether to seed demo data into an empty database.
@@ -147,6 +152,61 @@ impl Settings {
 }
 
 /// A positive number of seconds.
+/// The public base URL (`SERAP_BASE_URL`): http or https with a host, kept without a trailing slash so
+/// that paths are appended as `{base}/s/<token>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    text: String,
+    host: String,
+    https: bool,
+}
+
+impl BaseUrl {
+    pub fn parse(raw: &str) -> Result<BaseUrl, String> {
+        let url = url::Url::parse(raw.trim()).map_err(|e| format!("not a URL: {e}"))?;
+        let https = match url.scheme() {
+            "https" => true,
+            "http" => false,
+            other => return Err(format!("{other}: use http or https")),
+        };
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or("the URL has no host")?
+            .to_string();
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err("no query or fragment, please".into());
+        }
+        let text = url.as_str().trim_end_matches('/').to_string();
+        Ok(BaseUrl { text, host, https })
+    }
+
+    /// Without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// `{base}{path}`; `path` starts with `/`.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{path}", self.text)
+    }
+
+    /// The host name (for Message-Ids).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+}
+
+impl std::fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 fn seconds(
     get: &impl Fn(&str) -> Option<String>,
     var: &'static str,
@@ -193,9 +253,52 @@ mod tests {
     fn defaults_are_the_embedded_mode() {
         let s = settings(&[]).unwrap();
         assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(s.database_url, "sqlite://./data/serap.db?mode=rwc");
+        assert_eq!(
+            s.database_url.expose_secret(),
+            "sqlite://./data/serap.db?mode=rwc"
+        );
         assert!(s.redis_url.is_none() && s.smtp_url.is_none());
-        assert_eq!(s.base_url, "http://127.0.0.1:8080");
+        assert_eq!(s.base_url.as_str(), "http://127.0.0.1:8080");
+        assert_eq!(s.base_url.join("/s/t"), "http://127.0.0.1:8080/s/t");
+    }
+
+    #[test]
+    fn secrets_and_urls_with_credentials_never_print() {
+        let s = settings(&[
+            (
+                "SERAP_DATABASE_URL",
+                "postgres://serap:db-password@db/serap",
+            ),
+            ("SERAP_REDIS_URL", "redis://:redis-password@cache"),
+            ("SERAP_SMTP_URL", "smtp://mail:smtp-password@mail"),
+            ("SERAP_ADMIN_TOKEN", "admin-token-value"),
+            ("SERAP_SECRET", "link-secret-value"),
+        ])
+        .unwrap();
+        let printed = format!("{s:?}");
+        for secret in [
+            "db-password",
+            "redis-password",
+            "smtp-password",
+            "admin-token-value",
+            "link-secret-value",
+        ] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+    }
+
+    #[test]
+    fn the_base_url_is_parsed_once() {
+        let s = settings(&[("SERAP_BASE_URL", "https://serap.serangkota.go.id:8443/")]).unwrap();
+        assert_eq!(s.base_url.as_str(), "https://serap.serangkota.go.id:8443");
+        assert_eq!(s.base_url.host(), "serap.serangkota.go.id");
+        assert!(s.base_url.is_https());
+        let s = settings(&[("SERAP_BASE_URL", "https://example.org/serap/")]).unwrap();
+        assert_eq!(s.base_url.join("/d/1"), "https://example.org/serap/d/1");
+        for bad in ["serap.go.id", "ftp://x.id", "https://", "https://x.id/?a=1"] {
+            let err = settings(&[("SERAP_BASE_URL", bad)]).unwrap_err();
+            assert_eq!(err.var, "SERAP_BASE_URL", "{bad}");
+        }
     }
 
     #[test]
@@ -206,6 +309,7 @@ mod tests {
             ("SERAP_REDIS_URL", "http://x"),
             ("SERAP_SMTP_URL", "imap://x"),
             ("SERAP_MAX_BODY_BYTES", "lots"),
+            ("SERAP_BASE_URL", "not a url"),
         ] {
             let err = settings(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{value}");

@@ -1,5 +1,6 @@
 //! Database connection: SQLite (embedded default, WAL) or PostgreSQL, chosen by the URL; migrated at start.
 
+use secrecy::ExposeSecret;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -14,7 +15,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("creating data dir {}", settings.data_dir.display()))?;
     }
-    let mut options = ConnectOptions::new(settings.database_url.clone());
+    let mut options = ConnectOptions::new(settings.database_url.expose_secret().to_owned());
     options
         .max_connections(if settings.is_sqlite() { 8 } else { 20 })
         .min_connections(1)

@@ -234,7 +234,7 @@ pub async fn invite(
         add_link(&txn, id, &token).await?;
         report.invited += 1;
     }
-    crate::access::audit(
+    crate::infra::audit::audit(
         &txn,
         actor,
         "invitations.create",
@@ -345,7 +345,7 @@ pub async fn set_policy(
             .exec(&txn)
             .await?;
     }
-    crate::access::audit(
+    crate::infra::audit::audit(
         &txn,
         actor,
         "reminders.set",
@@ -729,7 +729,7 @@ fn invitation_email(
     token: &str,
     reminder: bool,
 ) -> NewEmail {
-    let url = link(&state.settings.base_url, token);
+    let url = link(state.settings.base_url.as_str(), token);
     let deadline = wave
         .closes_at
         .with_timezone(&chrono_tz::Asia::Jakarta)

@@ -285,7 +285,7 @@ pub async fn send_reminders(
     let wave = crate::waves::by_slug(&state.db, &slug).await?;
     let queued =
         invitations::send_reminders(&state, crate::infra::time::now(), Some(&wave)).await?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &state.db,
         &actor,
         "reminders.send",

@@ -76,7 +76,7 @@ pub async fn send_test_email(
         },
     )
     .await?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &state.db,
         &actor,
         "mail.test",

@@ -68,7 +68,7 @@ pub async fn export_report(
             .map_err(anyhow::Error::from)??,
     };
     if let Some(actor) = actor {
-        crate::access::audit(
+        crate::infra::audit::audit(
             &state.db,
             actor,
             format.action(),

@@ -38,7 +38,7 @@ pub async fn raw_responses(
     if anonymity_of(&wave) != Anonymity::Identified {
         return Err(ApiError::Forbidden);
     }
-    crate::access::audit(
+    crate::infra::audit::audit(
         &state.db,
         actor,
         "export.responses_csv",

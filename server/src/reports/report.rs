@@ -3,6 +3,7 @@
 //! caller's scope covers, with the comments it may show. Every output (the dashboard, the exports, digests)
 //! takes `wave_report`; built reports are cached until the counters change (`cache`).
 
+use secrecy::ExposeSecret;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -185,7 +186,7 @@ async fn comments(
             .all(&state.db)
             .await?
     };
-    let secret = state.settings.secret.as_deref().unwrap_or_default();
+    let secret = state.link_secret.expose_secret();
     let mut rows: Vec<([u8; 32], String, String)> = rows
         .into_iter()
         .map(|(id, question_id, text)| (comment_order(secret, id), question_id, text))

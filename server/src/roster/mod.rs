@@ -3,7 +3,6 @@
 //! same file again changes nothing. People are matched by NIP, which is never logged nor echoed in reports.
 //! Rows are read and checked in `rows`; its HTTP endpoints are in `routes`.
 
-pub mod csv;
 pub mod routes;
 pub mod rows;
 
@@ -17,7 +16,7 @@ use uuid::Uuid;
 
 use crate::entities::{org_unit, person};
 use crate::error::ApiError;
-use crate::roster::csv::{new_report, tally};
+use crate::infra::csv::{new_report, tally};
 use crate::roster::rows::{Roster, Row, parse_roster};
 
 /// The roster by unit code and name, without NIPs.
@@ -148,7 +147,7 @@ pub async fn import(
             }
         }
     }
-    crate::access::audit(
+    crate::infra::audit::audit(
         &txn,
         actor,
         "roster.import",
@@ -255,7 +254,7 @@ mod tests {
                 .iter()
                 .any(|p| p.name == "Budi Santoso, S.Kom.")
         );
-        let log = crate::access::audit::recent(db).await.unwrap();
+        let log = crate::infra::audit::recent(db).await.unwrap();
         assert_eq!(
             log.iter().filter(|e| e.action == "roster.import").count(),
             3

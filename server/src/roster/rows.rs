@@ -11,7 +11,7 @@ use serap_shared::survey::JobLevel;
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::roster::csv::{CsvTable, reject};
+use crate::infra::csv::{CsvTable, reject};
 
 /// Header names accepted for each field (Indonesian or English, any case).
 fn field_of(header: &str) -> Option<&'static str> {

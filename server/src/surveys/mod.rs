@@ -124,7 +124,7 @@ pub async fn create(
 ) -> Result<SurveyDetail, ApiError> {
     let draft = first_draft(input)?;
     let row = insert(&state.db, input.template.clone(), &draft, Utc::now()).await?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &state.db,
         actor,
         "survey.create",
@@ -200,7 +200,7 @@ pub async fn update_draft(
     active.draft = Set(serde_json::to_value(definition).map_err(anyhow::Error::from)?);
     active.updated_at = Set(Utc::now());
     let row = active.update(&state.db).await?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &state.db,
         actor,
         "survey.edit_draft",
@@ -241,7 +241,7 @@ pub async fn publish(state: &AppState, id: Uuid, actor: &str) -> Result<VersionS
         return Err(ApiError::problems(problems));
     }
     let summary = publish_version(&state.db, id, &draft).await?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &state.db,
         actor,
         "survey.publish",

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::entities::org_unit;
 use crate::error::ApiError;
-use crate::roster::csv::{CsvTable, new_report, reject, tally};
+use crate::infra::csv::{CsvTable, new_report, reject, tally};
 use crate::state::AppState;
 
 /// The query of a CSV import (units, roster).
@@ -240,7 +240,7 @@ async fn write(
                 .await?;
         }
     }
-    crate::access::audit(
+    crate::infra::audit::audit(
         &txn,
         actor,
         "unit.import",

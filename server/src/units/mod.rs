@@ -73,7 +73,7 @@ pub async fn create(state: &AppState, input: &CreateUnit, actor: &str) -> Result
                 "kode unit sudah dipakai / unit code already used",
             )
         })?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &state.db,
         actor,
         "unit.create",

@@ -112,7 +112,7 @@ pub async fn create(state: &AppState, input: CreateWave, actor: &str) -> Result<
     let row = insert(&state.db, version.survey_id, &new, Utc::now())
         .await
         .map_err(|err| ApiError::unique(err, "slug", "slug sudah dipakai / slug already used"))?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &state.db,
         actor,
         "wave.create",
@@ -178,7 +178,7 @@ pub async fn update(
     let mut active: wave::ActiveModel = row.into();
     active.open_link_with_audience = Set(open_link);
     let row = active.update(&txn).await?;
-    crate::access::audit(
+    crate::infra::audit::audit(
         &txn,
         actor,
         "wave.update",
