@@ -45,17 +45,16 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(err) => {
-                    // Out of file descriptors and the like: wait instead of spinning.
-                    tracing::warn!(error = %err, "accepting a connection failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
+        accepted = listener.accept() => match accepted {
+            Ok(pair) => pair,
+            Err(err) => {
+                // Out of file descriptors and the like: wait instead of spinning.
+                tracing::warn!(error = %err, "accepting a connection failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        },
+        () = &mut shutdown => break};
         let _ = stream.set_nodelay(true);
         let routes = routes.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {

@@ -89,8 +89,11 @@ pub fn route_label(path: &str) -> String {
             label
         }
         [page, ..] if ["s", "f"].contains(page) => format!("/{page}/{{}}"),
+        ["d", ..] => "/d/{}/{}".into(),
+        ["digests", _, "preview"] => "/digests/{}/preview".into(),
+        ["console", "reset", ..] => "/console/reset/{}".into(),
+        ["console", ..] => "/console".into(),
         [first, ..] if first.contains('.') || *first == "assets" => "/assets".into(),
-        [first, ..] if ["dashboard", "admin", "login"].contains(first) => format!("/{first}"),
         _ => "/other".into(),
     }
 }
@@ -125,6 +128,20 @@ mod tests {
             "/s/{}"
         );
         assert_eq!(route_label("/web-client-0a1b2c3d4e5f6789.wasm"), "/assets");
-        assert_eq!(route_label("/dashboard/waves/5"), "/dashboard");
+        assert_eq!(route_label("/console/waves/demo-skm"), "/console");
+        assert_eq!(
+            route_label("/console/reset/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"),
+            "/console/reset/{}"
+        );
+        assert_eq!(
+            route_label("/console/serap-console-0a1b2c.wasm"),
+            "/console"
+        );
+        assert_eq!(route_label("/d/0b5c7d1e/0123abcd"), "/d/{}/{}");
+        assert_eq!(
+            route_label("/digests/0b5c7d1e/preview"),
+            "/digests/{}/preview"
+        );
+        assert_eq!(route_label("/nothing/here"), "/other");
     }
 }
