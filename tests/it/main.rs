@@ -3,7 +3,6 @@
 //! `SERAP_TEST_REDIS_URL`; under `CI=true` a missing service fails the test instead of skipping it.
 
 mod helpers;
-mod logs;
 
 mod access;
 mod anonymity;
