@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::helpers::{
     ADMIN_TOKEN, Browser, Db, TestApp, TestConfig, console_built, element, eventually, form,
-    post_response, skm_answers, submit, unit_id,
+    no_horizontal_scroll, post_response, skm_answers, submit, unit_id,
 };
 
 const EMAIL: &str = "kabid.dinkes@serangkota.go.id";
@@ -128,14 +128,7 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
             .all(|o| o.is_empty() || o.starts_with("DINKES")),
         "{options:?}"
     );
-    let overflow = b
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(overflow, false, "no horizontal scrolling at 412 px");
+    no_horizontal_scroll(b, "report").await;
 
     // Live: once connected, responses sent by others show without a reload once released: 3 waiting plus
     // 2 new make k, released by the server's own pass (which sends the notice).
@@ -180,14 +173,7 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
         href,
         "/api/v1/waves/skm-2026/report.csv?unit=DINKES-PKM-SERANG"
     );
-    let overflow = b
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(overflow, false, "no horizontal scrolling at 412 px");
+    no_horizontal_scroll(b, "hidden group").await;
 
     // English.
     element(b, "#lang-toggle").await.click().await.unwrap();

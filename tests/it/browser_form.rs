@@ -12,7 +12,7 @@ use serap_shared::survey::{Answer, Answers, example_answers};
 
 use crate::helpers::{
     Browser, Db, TestApp, TestConfig, answer, client_built, eventually, exists, fill_sections,
-    form, number_text, tap,
+    form, no_horizontal_scroll, number_text, tap,
 };
 
 /// Opens the form, accepts the notice, picks the unit and moves on to the first section.
@@ -65,14 +65,7 @@ async fn every_template_is_filled_and_submitted_through_the_phone_ui() {
             .await;
         assert!(code.contains("SRP-"), "{slug}: {code}");
         assert_eq!(responses(&app).await, n as u64 + 1, "{slug} stored once");
-        let overflow = b
-            .execute(
-                "return document.documentElement.scrollWidth > window.innerWidth",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(overflow, false, "{slug}: no horizontal scrolling at 412 px");
+        no_horizontal_scroll(b, slug).await;
     }
     // What was stored is what was entered.
     let rows = response::Entity::find().all(&app.state.db).await.unwrap();

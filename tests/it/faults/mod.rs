@@ -8,7 +8,7 @@
 //! the counters folded around the fault equal a rebuild from the responses; a Redis outage fails no
 //! submission and live updates come back by themselves; a database outage is a fast 503 in the one JSON
 //! error shape and the server reconnects by itself; mail queued while SMTP is down arrives once it is back,
-//! once (invitations here; digests in `digests::delivery`).
+//! once (invitations in `smtp_down`; digests in `digests::delivery`).
 
 mod database_down;
 mod harness;
