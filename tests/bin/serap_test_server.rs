@@ -1,6 +1,6 @@
-//! The server as a real child process for the fault tests (`tests/it/faults.rs`): configured from the
-//! environment and run exactly as `serap-server serve` runs it, so a test can SIGKILL it and start it
-//! again on the same database. Prints `listening on <address>` once bound.
+//! The server as a real child process for the fault tests (`tests/it/faults/server_killed.rs`):
+//! configured from the environment and run exactly as `serap-server serve` runs it, so a test can SIGKILL
+//! it and start it again on the same database. Prints `listening on <address>` once bound.
 
 use std::process::ExitCode;
 

@@ -5,15 +5,11 @@
 use std::collections::BTreeSet;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serap_server::auth::create_account;
 use serap_server::entities::{org_unit, survey, wave};
-use serap_shared::domain::EmailAddress;
 use serde_json::{Value, json};
 
-use crate::helpers::{Db, TestApp, TestConfig};
+use crate::helpers::{Db, PASSWORD, SignedIn, TestApp, TestConfig, import_roster};
 use crate::on_both_databases;
-
-const PASSWORD: &str = "kata-sandi-panjang-1";
 
 /// Endpoints anyone may call (respondents, sign-in, health, the document).
 const PUBLIC: &[(&str, &str)] = &[
@@ -40,52 +36,6 @@ const PUBLIC: &[(&str, &str)] = &[
 /// Endpoints for any signed-in account.
 const SIGNED_IN: &[(&str, &str)] = &[("GET", "/api/v1/auth/me"), ("POST", "/api/v1/auth/logout")];
 
-/// A signed-in caller: cookie and CSRF token.
-struct Session {
-    role: &'static str,
-    cookie: String,
-    csrf: String,
-}
-
-async fn sign_in(app: &TestApp, role: &'static str, unit: Option<uuid::Uuid>) -> Session {
-    let email = format!("{role}@serangkota.go.id");
-    let roles: Vec<(&str, Option<uuid::Uuid>)> = match role {
-        "none" => Vec::new(),
-        "admin" => vec![("admin", None)],
-        other => vec![(other, unit)],
-    };
-    create_account(
-        &app.state.db,
-        &EmailAddress::parse(&email).unwrap(),
-        role,
-        PASSWORD,
-        &roles,
-    )
-    .await
-    .unwrap();
-    let r = app
-        .http
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let me: Value = r.json().await.unwrap();
-    Session {
-        role,
-        cookie,
-        csrf: me["csrf_token"].as_str().unwrap().to_string(),
-    }
-}
-
 /// One request of the matrix: method, path (with ids filled in), the registry's route shape, body.
 struct Call {
     method: &'static str,
@@ -99,14 +49,13 @@ enum Body {
     Csv(&'static str),
 }
 
-async fn send(app: &TestApp, call: &Call, who: Option<&Session>) -> u16 {
+/// Sends `call` signed in as `who` (cookie and CSRF token), or without a session.
+async fn send(app: &TestApp, call: &Call, who: Option<&SignedIn>) -> u16 {
     let method = reqwest::Method::from_bytes(call.method.as_bytes()).unwrap();
-    let mut request = app.http.request(method, app.url(&call.path));
-    if let Some(session) = who {
-        request = request
-            .header("cookie", &session.cookie)
-            .header("x-csrf-token", &session.csrf);
-    }
+    let mut request = match who {
+        Some(session) => session.request(method, &call.path),
+        None => app.http.request(method, app.url(&call.path)),
+    };
     request = match &call.body {
         Some(Body::Json(v)) => request.json(v),
         Some(Body::Csv(text)) => request.header("content-type", "text/csv").body(*text),
@@ -132,9 +81,9 @@ async fn the_server_decides_who_sees_what(db: Db) {
         }
     };
     let dinkes = unit_id("DINKES").await;
-    let mut sessions = Vec::new();
+    let mut sessions: Vec<(&str, SignedIn)> = Vec::new();
     for role in ["manager", "leader", "viewer", "none", "admin"] {
-        sessions.push(sign_in(&app, role, Some(dinkes)).await);
+        sessions.push((role, app.signed_in(role, Some(dinkes)).await));
     }
     let survey_id = survey::Entity::find()
         .one(&app.state.db)
@@ -150,7 +99,7 @@ async fn the_server_decides_who_sees_what(db: Db) {
         .unwrap()
         .survey_version_id;
     let account = serap_server::entities::account::Entity::find()
-        .filter(serap_server::entities::account::Column::Email.eq("none@serangkota.go.id"))
+        .filter(serap_server::entities::account::Column::Email.eq(&sessions[3].1.email))
         .one(&app.state.db)
         .await
         .unwrap()
@@ -454,30 +403,24 @@ async fn the_server_decides_who_sees_what(db: Db) {
         }
     }
     // Admin last: its calls change things (roles, a new wave).
-    for session in &sessions {
+    for (role, session) in &sessions {
         for (target, c) in &reports {
-            let allowed = match (session.role, *target) {
+            let allowed = match (*role, *target) {
                 ("admin", _) => true,
                 ("none", _) => false,
                 (_, "other") => false,
                 _ => true,
             };
             let status = send(&app, c, Some(session)).await;
-            expect(&mut outcomes, session.role, c, status, allowed);
+            expect(&mut outcomes, role, c, status, allowed);
         }
         for c in &admin_only {
             let status = send(&app, c, Some(session)).await;
-            expect(
-                &mut outcomes,
-                session.role,
-                c,
-                status,
-                session.role == "admin",
-            );
+            expect(&mut outcomes, role, c, status, *role == "admin");
         }
         let me = call("GET", "", "/api/v1/auth/me".into(), None);
         let status = send(&app, &me, Some(session)).await;
-        expect(&mut outcomes, session.role, &me, status, true);
+        expect(&mut outcomes, role, &me, status, true);
     }
     assert!(
         outcomes.is_empty(),
@@ -486,7 +429,7 @@ async fn the_server_decides_who_sees_what(db: Db) {
     );
 
     // With people invited across the city, a manager's unfiltered report holds only their subtree.
-    crate::invitations::import_roster(&app).await;
+    import_roster(&app).await;
     let r = app
         .post_json(
             "/api/v1/waves/skm-2026/invitations",
@@ -503,9 +446,7 @@ async fn the_server_decides_who_sees_what(db: Db) {
             .collect()
     };
     let scope = &reports[5].1;
-    let mut request = app.http.get(app.url(&scope.path));
-    request = request.header("cookie", &sessions[0].cookie);
-    let seen = codes(request.send().await.unwrap().json().await.unwrap());
+    let seen = codes(sessions[0].1.get(&scope.path).await.json().await.unwrap());
     assert_eq!(
         seen,
         BTreeSet::from(["DINKES".to_string(), "DINKES-PKM-SERANG".to_string()])

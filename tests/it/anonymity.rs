@@ -9,10 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::helpers::{ADMIN_TOKEN, Db, TestApp, TestConfig};
-use crate::on_both_databases;
-use crate::reports::{form, manager_cookie, report, skm_answers, submit, unit_id};
 use serde_json::{Value, json};
+
+use crate::helpers::{
+    Db, SignedIn, TestApp, TestConfig, form, report, skm_answers, submit, unit_id,
+};
+use crate::on_both_databases;
 
 const K: u64 = 5;
 const COMMENT_K: usize = 10;
@@ -96,18 +98,16 @@ struct Snapshot {
 
 const FILTERS: [&str; 5] = ["DINKES", "DINKES-PKM-SERANG", "BKPSDM", "RSUD", "SETDA"];
 
-async fn text(app: &TestApp, path: &str, cookie: Option<&str>) -> String {
-    let mut request = app.http.get(app.url(path));
-    request = match cookie {
-        Some(c) => request.header("cookie", c),
-        None => request.bearer_auth(ADMIN_TOKEN),
+async fn text(app: &TestApp, path: &str, reader: Option<&SignedIn>) -> String {
+    let r = match reader {
+        Some(reader) => reader.get(path).await,
+        None => app.admin_get(path).await,
     };
-    let r = request.send().await.unwrap();
     assert_eq!(r.status(), 200, "{path}");
     r.text().await.unwrap()
 }
 
-async fn snapshot(app: &TestApp, manager: &str, digest: &str) -> Snapshot {
+async fn snapshot(app: &TestApp, manager: &SignedIn, digest: &str) -> Snapshot {
     let mut reports = BTreeMap::new();
     reports.insert("city".to_string(), report(app, "", None).await);
     for code in FILTERS {
@@ -237,7 +237,7 @@ async fn a_curious_reader_learns_nothing_from_snapshots_or_subtraction(db: Db) {
     let app = TestConfig::new(db).demo().spawn().await;
     let form = form(&app, "skm-2026").await;
     let unit = |code: &str| unit_id(&form, code);
-    let manager = manager_cookie(&app, unit("DINKES")).await;
+    let manager = app.signed_in("manager", Some(unit("DINKES"))).await;
     let digest = app
         .post_json(
             "/api/v1/digests",

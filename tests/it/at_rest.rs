@@ -24,8 +24,9 @@ use serap_server::entities::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::credentials::{obtain, submit_open};
-use crate::helpers::{ADMIN_TOKEN, Db, SmtpSink, TestApp, TestConfig};
+use crate::helpers::{
+    ADMIN_TOKEN, Db, SmtpSink, TestApp, TestConfig, obtain, submit_open, tokens_by_recipient,
+};
 use crate::on_both_databases;
 
 const PEOPLE: usize = 6;
@@ -127,7 +128,7 @@ async fn invite(app: &TestApp, sink: &SmtpSink, slug: &str) -> Vec<String> {
         )
         .await;
     assert_eq!(r.status(), 200);
-    let by_recipient = crate::invitations::tokens_by_recipient(&sink.wait_for(PEOPLE).await);
+    let by_recipient = tokens_by_recipient(&sink.wait_for(PEOPLE).await);
     (1..=PEOPLE)
         .map(|i| by_recipient[&format!("p{i}@serangkota.go.id")][0].clone())
         .collect()

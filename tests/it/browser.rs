@@ -2,7 +2,7 @@
 
 use fantoccini::Locator;
 
-use crate::helpers::{Browser, Db, client_built, spawn_app};
+use crate::helpers::{Browser, Db, client_built, no_horizontal_scroll, spawn_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shell_renders_in_indonesian_switches_to_english_and_shows_api_data() {
@@ -37,14 +37,7 @@ async fn shell_renders_in_indonesian_switches_to_english_and_shows_api_data() {
     // Phone viewport.
     let width = b.execute("return window.innerWidth", vec![]).await.unwrap();
     assert_eq!(width, 412);
-    let overflow = b
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(overflow, false, "no horizontal scrolling at 412 px");
+    no_horizontal_scroll(b, "home").await;
 
     // Switch to English: text, the html lang attribute and the button's accessible label follow.
     let toggle = b.find(Locator::Css("#lang-toggle")).await.unwrap();

@@ -15,8 +15,10 @@ use serap_shared::api::InvitationForm;
 use serap_shared::survey::example_answers;
 use serde_json::json;
 
-use crate::browser_form::{fill_sections, tap};
-use crate::helpers::{Browser, Db, SmtpSink, TestConfig, client_built, eventually};
+use crate::helpers::{
+    Browser, Db, SmtpSink, TestConfig, client_built, eventually, fill_sections, import_roster,
+    invitation_states, tap,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_anonymous_invitation_is_answered_with_a_credential_in_the_browser() {
@@ -29,7 +31,7 @@ async fn an_anonymous_invitation_is_answered_with_a_credential_in_the_browser() 
         .smtp(sink.url())
         .spawn()
         .await;
-    crate::invitations::import_roster(&app).await;
+    import_roster(&app).await;
     let slug = "sosialisasi-kebijakan-2026"; // anonymous
     let r = app
         .post_json(
@@ -143,6 +145,6 @@ async fn an_anonymous_invitation_is_answered_with_a_credential_in_the_browser() 
             .unwrap(),
         1
     );
-    let states = crate::credentials::states(&app, slug).await;
+    let states = invitation_states(&app, slug).await;
     assert_eq!(states["dewi@serangkota.go.id"], "opened");
 }

@@ -6,14 +6,12 @@
 use std::time::Duration;
 
 use fantoccini::Client;
-use serap_server::auth::create_account;
-use serap_shared::api::PublicForm;
-use serap_shared::domain::EmailAddress;
 use serde_json::Value;
 
-use crate::browser_console::{console_built, element, sign_in_as};
-use crate::helpers::{ADMIN_TOKEN, Browser, Db, TestApp, TestConfig, eventually};
-use crate::reports::{post_response, skm_answers, submit};
+use crate::helpers::{
+    ADMIN_TOKEN, Browser, Db, TestApp, TestConfig, console_built, element, eventually, form,
+    no_horizontal_scroll, post_response, skm_answers, submit, unit_id,
+};
 
 const EMAIL: &str = "kabid.dinkes@serangkota.go.id";
 const PASSWORD: &str = "kata-sandi-dinkes-1";
@@ -51,23 +49,16 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
         return;
     }
     let app = TestConfig::new(Db::Sqlite).demo().spawn().await;
-    let form: PublicForm = app
-        .get("/api/v1/forms/skm-2026")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let unit = |code: &str| form.units.iter().find(|u| u.code == code).unwrap().id;
+    let form = form(&app, "skm-2026").await;
+    let unit = |code: &str| unit_id(&form, code);
     let (dinkes, puskesmas, bkpsdm) = (unit("DINKES"), unit("DINKES-PKM-SERANG"), unit("BKPSDM"));
-    create_account(
-        &app.state.db,
-        &EmailAddress::parse(EMAIL).unwrap(),
+    app.create_account(
+        EMAIL,
         "Kabid Dinkes",
         PASSWORD,
         &[("manager", Some(dinkes))],
     )
-    .await
-    .unwrap();
+    .await;
     // k = 5. Its puskesmas: 2 responses, then DINKES: 6 (the third makes 5 in the DINKES subtree: released
     // as one atom holding the puskesmas; 3 wait); BKPSDM, outside the manager's scope: 6 (5 released).
     for (unit, n, value) in [(puskesmas, 2, 3), (dinkes, 6, 3), (bkpsdm, 6, 4)] {
@@ -88,7 +79,7 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
         return;
     };
     let b = &browser.client;
-    sign_in_as(&browser, &app, EMAIL, PASSWORD).await;
+    browser.sign_in(&app, EMAIL, PASSWORD).await;
 
     // Home -> reports -> the SKM wave's report.
     element(b, "#menu-reports a").await.click().await.unwrap();
@@ -137,14 +128,7 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
             .all(|o| o.is_empty() || o.starts_with("DINKES")),
         "{options:?}"
     );
-    let overflow = b
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(overflow, false, "no horizontal scrolling at 412 px");
+    no_horizontal_scroll(b, "report").await;
 
     // Live: once connected, responses sent by others show without a reload once released: 3 waiting plus
     // 2 new make k, released by the server's own pass (which sends the notice).
@@ -189,14 +173,7 @@ async fn a_manager_follows_the_skm_report_of_the_unit_live_on_a_phone() {
         href,
         "/api/v1/waves/skm-2026/report.csv?unit=DINKES-PKM-SERANG"
     );
-    let overflow = b
-        .execute(
-            "return document.documentElement.scrollWidth > window.innerWidth",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(overflow, false, "no horizontal scrolling at 412 px");
+    no_horizontal_scroll(b, "hidden group").await;
 
     // English.
     element(b, "#lang-toggle").await.click().await.unwrap();

@@ -6,16 +6,13 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
-use serap_server::auth::create_account;
-use serap_shared::domain::EmailAddress;
+use fantoccini::Locator;
 use serde_json::{Value, json};
 
-use crate::browser_console::{
-    admin_account, console_built, element, no_horizontal_scroll, sign_in,
+use crate::helpers::{
+    ADMIN_TOKEN, Browser, CONSOLE_ADMIN_NAME, Db, TestConfig, console_admin, console_built,
+    element, eventually, form, no_horizontal_scroll, skm_answers, submit, type_into, unit_id,
 };
-use crate::helpers::{ADMIN_TOKEN, Browser, Db, TestConfig, eventually};
-use crate::reports::{form, skm_answers, submit, unit_id};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_previews_the_next_digest_on_a_phone() {
@@ -23,17 +20,15 @@ async fn an_admin_previews_the_next_digest_on_a_phone() {
         return;
     }
     let app = TestConfig::new(Db::Sqlite).demo().spawn().await;
-    admin_account(&app).await;
+    console_admin(&app).await;
     // A leader account: the form offers it (a subscription may follow an account instead of an address).
-    create_account(
-        &app.state.db,
-        &EmailAddress::parse("walikota@serangkota.go.id").unwrap(),
+    app.create_account(
+        "walikota@serangkota.go.id",
         "Wali Kota Serang",
         "kata-sandi-walikota-1",
         &[("leader", None)],
     )
-    .await
-    .unwrap();
+    .await;
     let skm = form(&app, "skm-2026").await;
     for value in [4, 4, 3, 3, 4] {
         submit(
@@ -64,7 +59,7 @@ async fn an_admin_previews_the_next_digest_on_a_phone() {
         return;
     };
     let b = &browser.client;
-    sign_in(&browser, &app).await;
+    browser.sign_in_console_admin(&app).await;
 
     // The digests page, from the console's menu.
     element(b, "#nav-digests").await.click().await.unwrap();
@@ -87,7 +82,7 @@ async fn an_admin_previews_the_next_digest_on_a_phone() {
     let leaders = browser
         .wait_text("#digest-account", |t| t.contains("Wali Kota Serang"))
         .await;
-    assert!(!leaders.contains("Admin Konsol"), "{leaders}");
+    assert!(!leaders.contains(CONSOLE_ADMIN_NAME), "{leaders}");
     element(b, "#digest-unit-pick option[value=\"DINKES-PKM-SERANG\"]").await;
 
     // A bad address: the API's field error, next to the field, and nothing subscribed.
@@ -193,10 +188,4 @@ async fn an_admin_previews_the_next_digest_on_a_phone() {
     assert!(page.contains("masuk"), "{page}");
     assert!(!page.contains("Ringkasan mingguan"), "{page}");
     browser.close().await;
-}
-
-async fn type_into(b: &Client, css: &str, text: &str) {
-    let input = element(b, css).await;
-    input.clear().await.unwrap();
-    input.send_keys(text).await.unwrap();
 }

@@ -4,113 +4,16 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serap_server::entities::response;
 use serap_shared::api::PublicForm;
-use serap_shared::survey::{Answer, Answers, QuestionKind, example_answers, visible_question_ids};
+use serap_shared::survey::{Answer, Answers, example_answers};
 
-use crate::helpers::{Browser, Db, TestApp, TestConfig, client_built, eventually};
-
-async fn load_form(app: &TestApp, slug: &str) -> PublicForm {
-    app.get(&format!("/api/v1/forms/{slug}"))
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn exists(b: &Client, id: &str) -> bool {
-    b.find(Locator::Id(id)).await.is_ok()
-}
-
-/// Clicks an element as a finger would; falls back to a DOM click for visually hidden inputs.
-pub(crate) async fn tap(b: &Client, id: &str) {
-    let element = eventually(Duration::from_secs(10), id, || async {
-        b.find(Locator::Id(id)).await.ok()
-    })
-    .await;
-    if element.click().await.is_err() {
-        b.execute(
-            "document.getElementById(arguments[0]).click()",
-            vec![serde_json::json!(id)],
-        )
-        .await
-        .unwrap();
-    }
-}
-
-/// Sets an input's value and fires the events a user's typing would.
-async fn type_into(b: &Client, id: &str, value: &str) {
-    tap(b, id).await;
-    b.execute(
-        "const e = document.getElementById(arguments[0]);
-         const proto = e.tagName === 'TEXTAREA' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-         Object.getOwnPropertyDescriptor(proto, 'value').set.call(e, arguments[1]);
-         e.dispatchEvent(new Event('input', { bubbles: true }));
-         e.dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![serde_json::json!(id), serde_json::json!(value)],
-    )
-    .await
-    .unwrap();
-}
-
-fn number(n: f64) -> String {
-    if n.fract() == 0.0 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
-    }
-}
-
-/// Answers one question through its inputs.
-async fn answer(b: &Client, qid: &str, kind: &QuestionKind, value: &Answer) {
-    match (kind, value) {
-        (QuestionKind::SingleChoice { .. } | QuestionKind::JobLevel, Answer::Text(option)) => {
-            tap(b, &format!("q-{qid}-{option}")).await
-        }
-        (QuestionKind::MultipleChoice { .. }, Answer::List(options)) => {
-            for option in options {
-                tap(b, &format!("q-{qid}-{option}")).await;
-            }
-        }
-        (
-            QuestionKind::Likert { .. }
-            | QuestionKind::Rating { .. }
-            | QuestionKind::Nps
-            | QuestionKind::Competency { .. },
-            Answer::Number(n),
-        ) => tap(b, &format!("q-{qid}-{}", number(*n))).await,
-        (QuestionKind::LikertMatrix { .. }, Answer::Matrix(rows)) => {
-            for (row, point) in rows {
-                tap(b, &format!("q-{qid}-{row}-{point}")).await;
-            }
-        }
-        (QuestionKind::Number { .. }, Answer::Number(n)) => {
-            type_into(b, &format!("q-{qid}-input"), &number(*n)).await
-        }
-        (
-            QuestionKind::Date { .. }
-            | QuestionKind::ShortText { .. }
-            | QuestionKind::LongText { .. },
-            Answer::Text(text),
-        ) => type_into(b, &format!("q-{qid}-input"), text).await,
-        (QuestionKind::Ranking { .. }, Answer::List(_)) => {
-            tap(b, &format!("q-{qid}-confirm")).await
-        }
-        (QuestionKind::WorkloadTasks { .. }, Answer::Tasks(rows)) => {
-            for (i, row) in rows.iter().enumerate() {
-                if !exists(b, &format!("q-{qid}-{i}-task")).await {
-                    tap(b, &format!("q-{qid}-add")).await;
-                }
-                type_into(b, &format!("q-{qid}-{i}-task"), &row.task).await;
-                type_into(b, &format!("q-{qid}-{i}-volume"), &number(row.volume)).await;
-                type_into(b, &format!("q-{qid}-{i}-minutes"), &number(row.minutes)).await;
-            }
-        }
-        (kind, value) => panic!("no way to enter {value:?} for {kind:?}"),
-    }
-}
+use crate::helpers::{
+    Browser, Db, TestApp, TestConfig, answer, client_built, eventually, exists, fill_sections,
+    form, no_horizontal_scroll, number_text, tap,
+};
 
 /// Opens the form, accepts the notice, picks the unit and moves on to the first section.
 async fn start_form(browser: &Browser, app: &TestApp, form: &PublicForm, unit_index: usize) {
@@ -128,37 +31,6 @@ async fn start_form(browser: &Browser, app: &TestApp, form: &PublicForm, unit_in
         .await
         .unwrap();
     tap(b, "next").await;
-}
-
-/// Fills every section with `answers` and moves on; stops before pressing submit on the last one.
-pub(crate) async fn fill_sections(b: &Client, form: &PublicForm, answers: &Answers) {
-    let visible = visible_question_ids(&form.definition, answers);
-    let sections: Vec<_> = form
-        .definition
-        .sections
-        .iter()
-        .filter(|s| s.questions.iter().any(|q| visible.contains(&q.id)))
-        .collect();
-    for (i, section) in sections.iter().enumerate() {
-        let mut so_far = Answers::new();
-        for question in &section.questions {
-            if !visible.contains(&question.id) {
-                continue;
-            }
-            let fieldset = format!("q-{}", question.id);
-            eventually(Duration::from_secs(10), &fieldset, || async {
-                b.find(Locator::Id(&fieldset)).await.ok()
-            })
-            .await;
-            if let Some(value) = answers.get(&question.id) {
-                answer(b, &question.id, &question.kind, value).await;
-                so_far.insert(question.id.clone(), value.clone());
-            }
-        }
-        if i + 1 < sections.len() {
-            tap(b, "next").await;
-        }
-    }
 }
 
 async fn responses(app: &TestApp) -> u64 {
@@ -183,7 +55,7 @@ async fn every_template_is_filled_and_submitted_through_the_phone_ui() {
         "skm-2026",
     ];
     for (n, slug) in slugs.iter().enumerate() {
-        let form = load_form(&app, slug).await;
+        let form = form(&app, slug).await;
         let answers = example_answers(&form.definition, 0);
         start_form(&browser, &app, &form, 2 + n).await;
         fill_sections(b, &form, &answers).await;
@@ -193,18 +65,11 @@ async fn every_template_is_filled_and_submitted_through_the_phone_ui() {
             .await;
         assert!(code.contains("SRP-"), "{slug}: {code}");
         assert_eq!(responses(&app).await, n as u64 + 1, "{slug} stored once");
-        let overflow = b
-            .execute(
-                "return document.documentElement.scrollWidth > window.innerWidth",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(overflow, false, "{slug}: no horizontal scrolling at 412 px");
+        no_horizontal_scroll(b, slug).await;
     }
     // What was stored is what was entered.
     let rows = response::Entity::find().all(&app.state.db).await.unwrap();
-    let skm = load_form(&app, "skm-2026").await;
+    let skm = form(&app, "skm-2026").await;
     let stored: Vec<Answers> = rows
         .iter()
         .filter(|r| r.wave_id == skm.wave_id)
@@ -224,7 +89,7 @@ async fn a_required_answer_left_empty_blocks_the_next_step() {
         return;
     };
     let b = &browser.client;
-    let form = load_form(&app, "kompetensi-2026").await;
+    let form = form(&app, "kompetensi-2026").await;
     start_form(&browser, &app, &form, 1).await;
     let first = &form.definition.sections[0].questions[0];
     assert!(first.required);
@@ -250,7 +115,7 @@ async fn reloading_mid_form_resumes_the_answers() {
         return;
     };
     let b = &browser.client;
-    let form = load_form(&app, "skm-2026").await;
+    let form = form(&app, "skm-2026").await;
     let answers = example_answers(&form.definition, 1);
     start_form(&browser, &app, &form, 4).await;
     let first = &form.definition.sections[0].questions[0];
@@ -258,7 +123,7 @@ async fn reloading_mid_form_resumes_the_answers() {
     let Answer::Number(n) = answers[&first.id] else {
         panic!("SKM answers are numbers")
     };
-    let input = format!("q-{}-{}", first.id, number(n));
+    let input = format!("q-{}-{}", first.id, number_text(n));
     b.refresh().await.unwrap();
     let checked = eventually(Duration::from_secs(15), "answer restored", || async {
         let element = b.find(Locator::Id(&input)).await.ok()?;
@@ -279,7 +144,7 @@ async fn a_submission_made_offline_is_queued_then_stored_exactly_once() {
         return;
     };
     let b = &browser.client;
-    let form = load_form(&app, "skm-2026").await;
+    let form = form(&app, "skm-2026").await;
     let answers = example_answers(&form.definition, 3);
     start_form(&browser, &app, &form, 5).await;
     fill_sections(b, &form, &answers).await;

@@ -8,8 +8,9 @@ use serap_shared::api::InvitationForm;
 use serap_shared::survey::example_answers;
 use serde_json::json;
 
-use crate::browser_form::{fill_sections, tap};
-use crate::helpers::{Browser, Db, SmtpSink, TestConfig, client_built};
+use crate::helpers::{
+    Browser, Db, SmtpSink, TestConfig, client_built, fill_sections, import_roster, tap,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_emailed_invitation_link_is_answered_once_in_the_browser() {
@@ -22,7 +23,7 @@ async fn an_emailed_invitation_link_is_answered_once_in_the_browser() {
         .smtp(sink.url())
         .spawn()
         .await;
-    crate::invitations::import_roster(&app).await;
+    import_roster(&app).await;
     // Identified: answered with the token (anonymous waves: `browser_credential.rs`).
     let slug = "abk-2026";
     let r = app

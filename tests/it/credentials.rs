@@ -3,89 +3,20 @@
 //! (once; forged, altered or other-unit credentials refused); the invitation list says opened / not opened,
 //! reminders skip those who opened; the open link of a wave with an audience is closed unless allowed.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use sea_orm::EntityTrait;
 use serap_server::credentials::client;
-use serap_shared::api::{Credential, CredentialIssued, InvitationForm};
+use serap_shared::api::{Credential, CredentialIssued};
 use serap_shared::survey::{SurveyDefinition, example_answers};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{ADMIN_TOKEN, Db, SmtpSink, TestApp, TestConfig, assert_error};
-use crate::invitations::{import_roster, tokens_by_recipient};
+use crate::helpers::{
+    ADMIN_TOKEN, Db, SmtpSink, TestApp, TestConfig, assert_error, eventually, import_roster,
+    invitation_states, obtain, personal_form, request_credential, submit_open, tokens_by_recipient,
+};
 use crate::on_both_databases;
-
-pub async fn personal_form(app: &TestApp, token: &str) -> InvitationForm {
-    let r = app.get(&format!("/api/v1/invitations/{token}")).await;
-    assert_eq!(r.status(), 200);
-    r.json().await.unwrap()
-}
-
-pub async fn request_credential(app: &TestApp, token: &str, blinded: &str) -> reqwest::Response {
-    app.http
-        .post(app.url(&format!("/api/v1/invitations/{token}/credential")))
-        .json(&json!({ "blinded_message": blinded }))
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Opens a personal link as the respondent's client does: blind, get the blind signature, finalize. The
-/// unit, example answers and the credential.
-pub async fn obtain(app: &TestApp, token: &str) -> (Uuid, Value, Credential) {
-    let form = personal_form(app, token).await;
-    let key = form.credential_key.expect("an anonymous wave's key");
-    let blinded = client::blind(&key).unwrap();
-    let r = request_credential(app, token, &blinded.blinded_message).await;
-    assert_eq!(r.status(), 200);
-    let issued: CredentialIssued = r.json().await.unwrap();
-    let credential = client::finalize(&blinded, &issued).unwrap();
-    let answers = serde_json::to_value(example_answers(&form.form.definition, 1)).unwrap();
-    (form.unit_id, answers, credential)
-}
-
-/// `POST /api/v1/forms/{slug}/responses`, with or without a credential (no token).
-pub async fn submit_open(
-    app: &TestApp,
-    slug: &str,
-    submission: Uuid,
-    unit: Uuid,
-    answers: &Value,
-    credential: Option<&Credential>,
-) -> reqwest::Response {
-    let mut body = json!({"submission_id": submission, "unit_id": unit, "answers": answers});
-    if let Some(c) = credential {
-        body["credential"] = json!({"message": c.message, "signature": c.signature});
-    }
-    app.http
-        .post(app.url(&format!("/api/v1/forms/{slug}/responses")))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
-pub async fn states(app: &TestApp, slug: &str) -> HashMap<String, String> {
-    let list: Value = app
-        .admin_get(&format!("/api/v1/waves/{slug}/invitations"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    list["invitations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["email"].as_str().unwrap().to_string(),
-                i["state"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
 
 async fn patch_wave(app: &TestApp, slug: &str, body: Value) -> reqwest::Response {
     app.http
@@ -145,7 +76,7 @@ async fn anonymous_waves_are_answered_with_credentials(db: Db) {
     .await;
     assert_eq!(error["fields"][0]["path"], "blinded_message");
     assert_eq!(
-        states(&app, slug).await["andi@serangkota.go.id"],
+        invitation_states(&app, slug).await["andi@serangkota.go.id"],
         "not_opened"
     );
 
@@ -253,8 +184,7 @@ async fn anonymous_waves_are_answered_with_credentials(db: Db) {
 
     // A credential of another unit (Cahya's puskesmas) does not answer for DINKES; for its own unit, once,
     // also under eight concurrent submissions.
-    let (cahya_unit, cahya_answers, cahya_credential) =
-        crate::credentials::obtain(&app, &cahya).await;
+    let (cahya_unit, cahya_answers, cahya_credential) = obtain(&app, &cahya).await;
     assert_ne!(cahya_unit, form.unit_id);
     assert_error(
         submit_open(
@@ -297,7 +227,7 @@ async fn anonymous_waves_are_answered_with_credentials(db: Db) {
     );
 
     // The list says who opened, never who answered.
-    let listed = states(&app, slug).await;
+    let listed = invitation_states(&app, slug).await;
     assert_eq!(listed["andi@serangkota.go.id"], "opened");
     assert_eq!(listed["cahya@serangkota.go.id"], "opened");
     assert_eq!(listed["bunga@serangkota.go.id"], "not_opened");
@@ -344,7 +274,7 @@ async fn anonymous_waves_are_answered_with_credentials(db: Db) {
     assert_eq!(reminded, ["bunga@serangkota.go.id"]);
 
     // Once sent, the outbox keeps no token: the invitation and reminder bodies are blanked.
-    crate::helpers::eventually(
+    eventually(
         Duration::from_secs(20),
         "the outbox without tokens",
         || async {

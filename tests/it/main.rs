@@ -1,9 +1,12 @@
 //! Serap's one integration-test binary: the real server on port 0, SQLite and PostgreSQL, Redis, a real
 //! SMTP server and headless Chromium. Services come from `SERAP_TEST_DATABASE_URL` and
 //! `SERAP_TEST_REDIS_URL`; under `CI=true` a missing service fails the test instead of skipping it.
+//!
+//! `helpers` is the harness, and the only module the others import from; every other module is the tests
+//! of one part of Serap (a folder when they are many: a file per topic, and what those files share in
+//! its `mod.rs`, or for the fault tests in `faults/harness.rs`).
 
 mod helpers;
-mod logs;
 
 mod access;
 mod anonymity;

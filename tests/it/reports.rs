@@ -4,128 +4,16 @@
 
 use std::time::Duration;
 
-use serap_server::auth::create_account;
 use serap_server::counters::{release_wave, responses_counted};
-use serap_shared::api::PublicForm;
-use serap_shared::domain::EmailAddress;
-use serap_shared::survey::{QuestionKind, SurveyDefinition, example_answers};
-use serde_json::{Map, Value, json};
+use serap_shared::survey::example_answers;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{ADMIN_TOKEN, Db, TestApp, TestConfig, eventually};
+use crate::helpers::{
+    ADMIN_TOKEN, Db, TestConfig, eventually, form, post_response, report, skm_answers, submit,
+    unit_id,
+};
 use crate::on_both_databases;
-
-const PASSWORD: &str = "kata-sandi-panjang-1";
-
-pub(crate) async fn form(app: &TestApp, slug: &str) -> PublicForm {
-    app.get(&format!("/api/v1/forms/{slug}"))
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
-/// Every SKM element answered with `value` (1-4).
-pub(crate) fn skm_answers(definition: &SurveyDefinition, value: u8) -> Value {
-    let mut answers = Map::new();
-    for (_, question) in definition.questions() {
-        if let QuestionKind::Likert { .. } = question.kind {
-            answers.insert(question.id.clone(), json!(value));
-        }
-    }
-    Value::Object(answers)
-}
-
-pub(crate) fn unit_id(form: &PublicForm, code: &str) -> Uuid {
-    form.units.iter().find(|u| u.code == code).unwrap().id
-}
-
-/// Submits through the open link, then waits until the response is counted and runs a release pass:
-/// with one pass after each response, what a sequence of submissions releases does not depend on how the
-/// background folder happened to batch them.
-pub(crate) async fn submit(app: &TestApp, slug: &str, unit: Uuid, answers: &Value) {
-    let wave_id = form(app, slug).await.wave_id;
-    let before = responses_counted(&app.state.db, wave_id, false)
-        .await
-        .unwrap();
-    let r = app
-        .post_json(
-            &format!("/api/v1/forms/{slug}/responses"),
-            &json!({"submission_id": Uuid::new_v4(), "unit_id": unit, "answers": answers}),
-        )
-        .await;
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-    settle(app, wave_id, before + 1).await;
-}
-
-/// Submits through the open link and leaves counting and releasing to the server (whose release pass is the
-/// one that sends live notices).
-pub(crate) async fn post_response(app: &TestApp, unit: Uuid, answers: &Value) {
-    let r = app
-        .post_json(
-            "/api/v1/forms/skm-2026/responses",
-            &json!({"submission_id": Uuid::new_v4(), "unit_id": unit, "answers": answers}),
-        )
-        .await;
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-}
-
-/// Waits until `wave_id` has `responses` counted, then runs a release pass and drops the server's cached
-/// counters of the wave.
-pub(crate) async fn settle(app: &TestApp, wave_id: Uuid, responses: i64) {
-    eventually(Duration::from_secs(20), "the response counted", || async {
-        (responses_counted(&app.state.db, wave_id, false)
-            .await
-            .unwrap()
-            >= responses)
-            .then_some(())
-    })
-    .await;
-    release_wave(&app.state.db, wave_id).await.unwrap();
-    // Whichever pass released (the server's folder or this one), the next report reads the database: the
-    // server's own notice of a release may still be on its way to the counter cache.
-    app.state.counters.forget(wave_id);
-}
-
-pub(crate) async fn report(app: &TestApp, query: &str, cookie: Option<&str>) -> Value {
-    let mut request = app
-        .http
-        .get(app.url(&format!("/api/v1/waves/skm-2026/report{query}")));
-    request = match cookie {
-        Some(c) => request.header("cookie", c),
-        None => request.bearer_auth(ADMIN_TOKEN),
-    };
-    let r = request.send().await.unwrap();
-    assert_eq!(r.status(), 200);
-    r.json().await.unwrap()
-}
-
-pub(crate) async fn manager_cookie(app: &TestApp, unit: Uuid) -> String {
-    let email = "kabid.dinkes@serangkota.go.id";
-    create_account(
-        &app.state.db,
-        &EmailAddress::parse(email).unwrap(),
-        "Kabid",
-        PASSWORD,
-        &[("manager", Some(unit))],
-    )
-    .await
-    .unwrap();
-    let r = app
-        .http
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string()
-}
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
@@ -197,8 +85,8 @@ async fn reports_show_what_the_threshold_allows(db: Db) {
 
     // A manager of DINKES sees the released DINKES atom (its puskesmas' 2 answers are held back in it),
     // nothing else; the puskesmas alone is hidden.
-    let cookie = manager_cookie(&app, dinkes).await;
-    let mine = report(&app, "", Some(&cookie)).await;
+    let manager = app.signed_in("manager", Some(dinkes)).await;
+    let mine = report(&app, "", Some(&manager)).await;
     assert_eq!(mine["overall"]["respondents"], 10, "{mine}");
     assert!(close(mine["overall"]["skm"]["ikm"].as_f64().unwrap(), 3.0));
     assert!(
@@ -207,27 +95,17 @@ async fn reports_show_what_the_threshold_allows(db: Db) {
     );
     assert_eq!(mine["comments"]["shown"], true, "{mine}");
     assert_eq!(mine["comments"]["total"], 10, "{mine}");
-    let small = report(&app, "?unit=DINKES-PKM-SERANG", Some(&cookie)).await;
+    let small = report(&app, "?unit=DINKES-PKM-SERANG", Some(&manager)).await;
     // Its answers wait in the DINKES atom: nothing of its own is released.
     assert_eq!(small["overall"]["respondents"], 0, "{small}");
     assert!(small["overall"]["skm"]["ikm"].is_null(), "{small}");
-    let r = app
-        .http
-        .get(app.url("/api/v1/waves/skm-2026/report?unit=BKPSDM"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let r = manager
+        .get("/api/v1/waves/skm-2026/report?unit=BKPSDM")
+        .await;
     assert_eq!(r.status(), 403);
 
     // Exports carry the same figures, and only those.
-    let csv = app
-        .http
-        .get(app.url("/api/v1/waves/skm-2026/report.csv"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let csv = manager.get("/api/v1/waves/skm-2026/report.csv").await;
     assert_eq!(csv.status(), 200);
     assert!(
         csv.headers()["content-type"]

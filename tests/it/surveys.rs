@@ -10,7 +10,7 @@ use serap_shared::survey::example_answers;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{Db, TestApp, TestConfig, assert_error, eventually};
+use crate::helpers::{Db, TestApp, TestConfig, assert_error, eventually, form};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -29,7 +29,7 @@ async fn created(response: reqwest::Response) -> Value {
 }
 
 /// Creates a survey (from a template or the given definition), publishes it and opens a wave.
-pub async fn open_wave(
+async fn open_wave(
     app: &TestApp,
     template: Option<&str>,
     definition: Option<Value>,
@@ -73,12 +73,6 @@ pub async fn open_wave(
         .await,
     )
     .await
-}
-
-pub async fn form(app: &TestApp, slug: &str) -> PublicForm {
-    let r = app.get(&format!("/api/v1/forms/{slug}")).await;
-    assert_eq!(r.status(), 200);
-    r.json().await.unwrap()
 }
 
 async fn submit(app: &TestApp, slug: &str, body: &Value) -> reqwest::Response {
