@@ -9,10 +9,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
-use serap_server::counters::add_to_counters;
-use serap_server::digests::{Cadence, NewSubscription, run_due, weekly_boundary};
+use serap_server::digests::period::weekly_boundary;
+use serap_server::digests::run_due;
 use serap_server::entities::{org_unit, wave};
+use serap_server::reports::counters::add_to_counters;
 use serap_server::{Application, Settings};
+use serap_shared::digest::{Cadence, NewSubscription};
 use serap_shared::survey::{Contribution, contributions, example_answers};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -48,7 +50,7 @@ async fn grow_tree(db: &DatabaseConnection) -> anyhow::Result<Vec<org_unit::Mode
             sector: Set(Some(
                 ["pendidikan", "kesehatan", "ekonomi", "sosial"][n % 4].into(),
             )),
-            created_at: Set(serap_server::time::now()),
+            created_at: Set(serap_server::infra::time::now()),
         })
         .exec_without_returning(db)
         .await?;
@@ -165,7 +167,7 @@ pub async fn run(args: &[String]) -> anyhow::Result<Value> {
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let (_stop, stopped) = tokio::sync::watch::channel(false);
     for _ in 1..dispatchers.max(1) {
-        let extra = serap_server::outbox::Dispatcher::new(
+        let extra = serap_server::infra::outbox::Dispatcher::new(
             state.db.clone(),
             state.mailer.clone(),
             state.outbox_wake.clone(),
@@ -214,7 +216,8 @@ pub async fn run(args: &[String]) -> anyhow::Result<Value> {
     );
 
     // The next Monday 07:00 WIB.
-    let monday = weekly_boundary(serap_server::time::now()) + Duration::from_secs(7 * 24 * 3600);
+    let monday =
+        weekly_boundary(serap_server::infra::time::now()) + Duration::from_secs(7 * 24 * 3600);
     let started = Instant::now();
     let queued = run_due(&state, monday)
         .await

@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use serap_server::counters::{SHARDS, add_to_counters, compact_counters, release_wave};
 use serap_server::entities::{counter, org_unit, wave};
+use serap_server::reports::counters::{SHARDS, add_to_counters, compact_counters};
+use serap_server::reports::release::release_wave;
 use serap_server::{Application, Settings};
 use serap_shared::survey::{Contribution, contributions, example_answers};
 use serde_json::{Value, json};
@@ -132,12 +133,12 @@ async fn parts(
     definition: &serap_shared::survey::SurveyDefinition,
 ) -> anyhow::Result<(f64, f64)> {
     use serap_shared::report::{ReportFilter, ReportInput, ReportSettings, build_report};
-    let units = serap_server::routes::units::all_units(&state.db).await?;
+    let units = serap_server::units::all_units(&state.db).await?;
     let mut query = Vec::new();
     let mut engine = Vec::new();
     for _ in 0..20 {
         let started = Instant::now();
-        let rows = serap_server::counters::read_totals(&state.db, wave.id).await?;
+        let rows = serap_server::reports::counters::read_totals(&state.db, wave.id).await?;
         query.push(started.elapsed());
         let started = Instant::now();
         let headcount = Default::default();

@@ -359,7 +359,7 @@ async fn the_server_decides_who_sees_what(db: Db) {
         )
         .collect();
     let registered: BTreeSet<(String, String)> =
-        serap_server::routes::registered().into_iter().collect();
+        serap_server::http::registered().into_iter().collect();
     let unclassified: Vec<_> = registered.difference(&classified).collect();
     assert!(
         unclassified.is_empty(),

@@ -135,7 +135,7 @@ async fn invite(app: &TestApp, sink: &SmtpSink, slug: &str) -> Vec<String> {
 }
 
 async fn invitation_ids(app: &TestApp, token: &str) -> Vec<Vec<u8>> {
-    let hash = serap_server::auth::sha256_hex(token);
+    let hash = serap_server::infra::tokens::sha256_hex(token);
     let link = invitation_link::Entity::find_by_id(hash.clone())
         .one(&app.state.db)
         .await
@@ -207,8 +207,8 @@ async fn anonymous_experiment(app: &TestApp, sink: &SmtpSink) -> Truth {
     }
     // The spent credentials' hashes, matched to their response through the message the test knows.
     for (who, (_, _, credential)) in opened.iter().enumerate() {
-        let message = serap_server::credentials::from_hex(&credential.message).unwrap();
-        let hash = serap_server::credentials::sha256_hex_bytes(&message);
+        let message = serap_server::responses::credentials::from_hex(&credential.message).unwrap();
+        let hash = serap_server::responses::credentials::sha256_hex_bytes(&message);
         let stored = spent_credential::Entity::find_by_id(hash.clone())
             .one(&app.state.db)
             .await

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use sea_orm::EntityTrait;
-use serap_server::credentials::client;
+use serap_server::responses::credentials::client;
 use serap_shared::api::{Credential, CredentialIssued};
 use serap_shared::survey::{SurveyDefinition, example_answers};
 use serde_json::{Value, json};

@@ -38,8 +38,7 @@ async fn openapi_document_covers_every_route() {
     }
     // The server built its routes when it started: every one of them must be documented, and every
     // documented operation must exist.
-    let served: BTreeSet<(String, String)> =
-        serap_server::routes::registered().into_iter().collect();
+    let served: BTreeSet<(String, String)> = serap_server::http::registered().into_iter().collect();
     let undocumented: Vec<_> = served.difference(&documented).collect();
     assert!(
         undocumented.is_empty(),
@@ -48,7 +47,7 @@ async fn openapi_document_covers_every_route() {
     let phantom: Vec<_> = documented.difference(&served).collect();
     assert!(phantom.is_empty(), "documented but not served: {phantom:?}");
     assert_eq!(
-        serap_server::openapi::documented()
+        serap_server::http::openapi::documented()
             .into_iter()
             .collect::<BTreeSet<_>>(),
         documented

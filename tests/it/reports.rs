@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use serap_server::counters::{release_wave, responses_counted};
+use serap_server::reports::counters::responses_counted;
+use serap_server::reports::release::release_wave;
 use serap_shared::survey::example_answers;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -286,7 +287,7 @@ async fn next_chunk(r: &mut reqwest::Response) -> String {
 /// reach reports: the cache's background check sees the wave's response total move.
 #[tokio::test]
 async fn counters_changed_without_an_event_reach_reports() {
-    use serap_server::counters::add_to_counters;
+    use serap_server::reports::counters::add_to_counters;
     use serap_shared::survey::{Contribution, RESPONSES_KEY};
 
     let app = TestConfig::new(Db::Sqlite).demo().spawn().await;

@@ -3,8 +3,8 @@
 use std::collections::BTreeSet;
 
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-use serap_server::counters::{compact_counters, counter_totals, rebuild_counters};
 use serap_server::entities::{counter, response};
+use serap_server::reports::counters::{compact_counters, counter_totals, rebuild_counters};
 use serap_shared::api::PublicForm;
 use serap_shared::survey::example_answers;
 use serde_json::{Value, json};

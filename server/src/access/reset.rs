@@ -84,7 +84,7 @@ pub async fn request_reset(
     .await?;
     outbox::enqueue(
         &txn,
-        &state.mail_domain(),
+        state.mail_domain(),
         reset_email(&account.email, &account.name, &link),
     )
     .await?;

@@ -138,7 +138,7 @@ pub(super) async fn claim(
         let manage = manage_link(state, sub.id);
         outbox::enqueue(
             &txn,
-            &state.mail_domain(),
+            state.mail_domain(),
             NewEmail {
                 kind: "digest".into(),
                 to: sub.email.clone(),

@@ -211,7 +211,7 @@ pub async fn invite(
         };
         let token = random_token();
         let message = invitation_email(state, wave, &person.name, &email, &token, false);
-        let message_id = outbox::enqueue(&txn, &domain, message).await?;
+        let message_id = outbox::enqueue(&txn, domain, message).await?;
         let id = Uuid::new_v4();
         invitation::Entity::insert(invitation::ActiveModel {
             id: Set(id),
@@ -421,7 +421,7 @@ pub async fn send_reminders(
         let token = random_token();
         let txn = crate::infra::db::begin_write(db).await?;
         let message = invitation_email(state, &wave, &person.name, &email, &token, true);
-        let message_id = outbox::enqueue(&txn, &domain, message).await?;
+        let message_id = outbox::enqueue(&txn, domain, message).await?;
         let claimed = invitation::Entity::update_many()
             .col_expr(
                 invitation::Column::RemindersSent,

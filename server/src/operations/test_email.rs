@@ -58,7 +58,7 @@ pub async fn send_test_email(
     let link = format!("{}/", state.settings.base_url);
     let message_id = enqueue(
         &state.db,
-        &state.mail_domain(),
+        state.mail_domain(),
         NewEmail {
             kind: "test".into(),
             to: request.to.to_string(),

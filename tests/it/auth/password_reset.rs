@@ -4,9 +4,11 @@
 
 use mail_parser::MessageParser;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use serap_server::auth::{create_account, sha256_hex};
+use serap_server::accounts::create_account;
 use serap_server::entities::{outbox_message, password_reset};
+use serap_server::infra::tokens::sha256_hex;
 use serap_shared::domain::EmailAddress;
+use serap_shared::domain::Role;
 use serde_json::{Value, json};
 
 use super::{login, me_status, signed_in};
@@ -55,7 +57,7 @@ async fn password_reset_by_emailed_link(db: Db) {
         &email,
         "Sekretaris <BKPSDM>",
         PASSWORD,
-        &[("manager", None)],
+        &[(Role::Manager, None)],
     )
     .await
     .unwrap();

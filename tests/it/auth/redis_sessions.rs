@@ -2,8 +2,9 @@
 //! stored under the token's hash, never in the database), and a 503 for session lookups while Redis is down.
 
 use sea_orm::{EntityTrait, PaginatorTrait};
-use serap_server::auth::{create_account, sha256_hex};
+use serap_server::accounts::create_account;
 use serap_server::entities::session;
+use serap_server::infra::tokens::sha256_hex;
 use serap_shared::domain::EmailAddress;
 use serde_json::Value;
 

@@ -2,9 +2,11 @@
 //! audit log, guessing limited per account, and idle and absolute expiry.
 
 use sea_orm::EntityTrait;
-use serap_server::auth::{create_account, sha256_hex};
+use serap_server::accounts::create_account;
 use serap_server::entities::session;
+use serap_server::infra::tokens::sha256_hex;
 use serap_shared::domain::EmailAddress;
+use serap_shared::domain::Role;
 use serde_json::{Value, json};
 
 use super::{login, signed_in};
@@ -21,7 +23,7 @@ async fn sessions_roles_csrf_and_audit(db: Db) {
         &admin,
         "Kepala BKPSDM",
         PASSWORD,
-        &[("admin", None)],
+        &[(Role::Admin, None)],
     )
     .await
     .unwrap();
@@ -31,7 +33,7 @@ async fn sessions_roles_csrf_and_audit(db: Db) {
         &manager,
         "Kepala Bidang",
         PASSWORD,
-        &[("manager", None)],
+        &[(Role::Manager, None)],
     )
     .await
     .unwrap();
@@ -202,7 +204,7 @@ async fn sessions_expire_when_idle_and_after_twelve_hours(db: Db) {
         &email,
         "Sekretaris",
         PASSWORD,
-        &[("viewer", None)],
+        &[(Role::Viewer, None)],
     )
     .await
     .unwrap();

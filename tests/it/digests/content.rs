@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use mail_parser::Message;
-use serap_server::digests::{run_due, weekly_period};
+use serap_server::digests::period::weekly_period;
+use serap_server::digests::run_due;
 use serde_json::{Value, json};
 
 use super::{next_monday, parse, recipient, subscribe};

@@ -14,7 +14,7 @@ mod delivery;
 use chrono::{DateTime, Utc};
 use mail_parser::{Message, MessageParser};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use serap_server::digests::{daily_boundary, weekly_boundary};
+use serap_server::digests::period::{daily_boundary, weekly_boundary};
 use serap_server::entities::outbox_message;
 use serde_json::Value;
 

@@ -9,9 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-use serap_server::counters::{counter_totals, rebuild_counters};
 use serap_server::entities::{comment, fold_queue, response};
-use serap_server::submission::VersionCache;
+use serap_server::reports::counters::{counter_totals, rebuild_counters};
+use serap_server::responses::VersionCache;
 use serap_shared::api::PublicForm;
 use serap_shared::survey::example_answers;
 use serde_json::{Value, json};

@@ -208,7 +208,7 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed(db: Db) {
     );
 
     let settings = Settings::from_lookup(|k| vars.get(k).cloned()).unwrap();
-    let connection = serap_server::db::connect(&settings).await.unwrap();
+    let connection = serap_server::infra::db::connect(&settings).await.unwrap();
     check_stored_once_and_counted(&connection, &forms, &work, &tally.acked).await;
 
     // A late retry of any of them is still a replay with the original receipt, and stores nothing.

@@ -60,12 +60,21 @@ impl TestApp {
         password: &str,
         roles: &[(&str, Option<Uuid>)],
     ) -> Uuid {
-        serap_server::auth::create_account(
+        let roles: Vec<(serap_shared::domain::Role, Option<Uuid>)> = roles
+            .iter()
+            .map(|(role, unit)| {
+                (
+                    serap_shared::domain::Role::parse(role).expect("a role"),
+                    *unit,
+                )
+            })
+            .collect();
+        serap_server::accounts::create_account(
             &self.state.db,
             &EmailAddress::parse(email).expect("a valid address"),
             name,
             password,
-            roles,
+            &roles,
         )
         .await
         .unwrap_or_else(|e| panic!("create the account {email}: {e:#}"))

@@ -3,6 +3,7 @@
 //! down on drop; `on_both_databases!` runs a test body on each database; `service` finds the external
 //! services a test needs.
 
+use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -102,7 +103,7 @@ impl TestConfig {
     /// Uses `other`'s database (a second instance of the same deployment). `other` owns it and drops it,
     /// so it must outlive this app.
     pub fn same_database_as(mut self, other: &TestApp) -> Self {
-        self.shared_database = Some(other.state.settings.database_url.clone());
+        self.shared_database = Some(other.state.settings.database_url.expose_secret().to_owned());
         self
     }
 

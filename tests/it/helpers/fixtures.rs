@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use mail_parser::MessageParser;
-use serap_server::counters::{release_wave, responses_counted};
-use serap_server::credentials::client;
+use serap_server::reports::counters::responses_counted;
+use serap_server::reports::release::release_wave;
+use serap_server::responses::credentials::client;
 use serap_shared::api::{Credential, CredentialIssued, InvitationForm, PublicForm};
 use serap_shared::survey::{QuestionKind, SurveyDefinition, example_answers};
 use serde_json::{Map, Value, json};

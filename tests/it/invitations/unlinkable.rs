@@ -114,7 +114,7 @@ async fn anonymous_invitations_cannot_be_linked_to_responses(db: Db) {
         let token = &tokens[who][0];
         opened.push(obtain(&app, token).await);
         secrets.push(token.clone());
-        secrets.push(serap_server::auth::sha256_hex(token));
+        secrets.push(serap_server::infra::tokens::sha256_hex(token));
     }
     let at_opening = dump(&app).await;
     for (table, rows) in &at_opening {
