@@ -1,4 +1,4 @@
-//! The email outbox (DESIGN invariant 7): messages are written here in the same transaction as the event that
+//! The email outbox (docs/design.md invariant 7): messages are written here in the same transaction as the event that
 //! causes them and sent by the dispatcher, which claims, retries with backoff and records the Message-Id.
 
 use sea_orm_migration::{prelude::*, schema::*};

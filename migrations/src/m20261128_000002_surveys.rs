@@ -1,5 +1,5 @@
 //! Organisation units, surveys with immutable published versions, waves, responses and the sharded
-//! aggregate counters reports read (DESIGN invariants 2 and 3), with the queue of responses the counter
+//! aggregate counters reports read (docs/design.md invariants 2 and 3), with the queue of responses the counter
 //! folder has yet to add.
 
 use sea_orm_migration::sea_orm::DbBackend;

@@ -1,6 +1,6 @@
 //! Personal invitations to waves and their reminders.
 //!
-//! Anonymity (DESIGN invariant 4): answering an invitation deletes its row in `unanswered_invitations` and
+//! Anonymity (docs/design.md invariant 4): answering an invitation deletes its row in `unanswered_invitations` and
 //! writes nothing else about the invitation: `invitations` rows are never touched by a response, so neither
 //! a column nor a row's write time links an invitation to a response. Only identified and confidential
 //! waves record the link, in `invitation_responses`.

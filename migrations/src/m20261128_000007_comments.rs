@@ -1,5 +1,5 @@
 //! Free-text comments, copied out of responses by the counter folder so reports can list them without
-//! reading responses (DESIGN invariant 2). A comment row names its wave, unit, question and WIB date only:
+//! reading responses (docs/design.md invariant 2). A comment row names its wave, unit, question and WIB date only:
 //! no response id, so it cannot be joined back to the rest of a response's answers.
 
 use sea_orm_migration::{prelude::*, schema::*};

@@ -1,4 +1,4 @@
-//! One error type, one JSON shape (DESIGN invariant 9). Handlers return `Result<_, ApiError>`;
+//! One error type, one JSON shape (docs/design.md invariant 9). Handlers return `Result<_, ApiError>`;
 //! warp's own rejections (unknown route, wrong method, oversized body) are mapped in `handle_rejection`.
 //! Internal details are logged, never sent to clients.
 

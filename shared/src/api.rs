@@ -44,7 +44,7 @@ pub struct QueuedEmail {
     pub message_id: String,
 }
 
-/// How a wave treats respondents' identity (DESIGN invariant 4).
+/// How a wave treats respondents' identity (docs/design.md invariant 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

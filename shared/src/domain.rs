@@ -106,7 +106,7 @@ impl Name {
     }
 }
 
-/// A role an account holds (DESIGN invariant 6), written `admin`, `manager`, `leader` or `viewer` on the
+/// A role an account holds (docs/design.md invariant 6), written `admin`, `manager`, `leader` or `viewer` on the
 /// wire and in the database. Every role reads reports, of its unit and the units below it or, granted
 /// without a unit, of the whole city.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

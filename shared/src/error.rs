@@ -1,4 +1,4 @@
-//! The one JSON error shape every failing API request returns (DESIGN invariant 9):
+//! The one JSON error shape every failing API request returns (docs/design.md invariant 9):
 //! `{"error": {"code": "...", "message": "...", "fields": [{"path": "...", "message": "..."}]}}`.
 
 use serde::{Deserialize, Serialize};

@@ -1,5 +1,5 @@
 //! NIP (Nomor Induk Pegawai, the PNS identity number) and NI PPPK (the contract staff number), both 18 digits.
-//! See DOMAIN.md, section "NIP".
+//! See docs/domain.md, section "NIP".
 //!
 //! - PNS NIP: `YYYYMMDD` birth date, `YYYYMM` first appointment (TMT CPNS), `G` sex, `NNN` sequence.
 //! - NI PPPK: `YYYYMMDD` birth date, `YYYY` appointment year, `2` marker, `F` contract count 1..9, `G` sex,

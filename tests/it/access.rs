@@ -1,4 +1,4 @@
-//! The authorization matrix (DESIGN invariant 6): every role x (own unit, child unit, other unit) x every
+//! The authorization matrix (docs/design.md invariant 6): every role x (own unit, child unit, other unit) x every
 //! admin and report endpoint, with the expected allow or deny; without a session every protected endpoint is
 //! a 401. A completeness check makes a new endpoint fail this test until it is classified here.
 

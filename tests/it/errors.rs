@@ -1,4 +1,4 @@
-//! Every failure is the one JSON error shape with the right status (DESIGN invariant 9).
+//! Every failure is the one JSON error shape with the right status (docs/design.md invariant 9).
 
 use std::time::Duration;
 

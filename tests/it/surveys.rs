@@ -1,4 +1,4 @@
-//! Surveys, templates, waves and the idempotent, validated submission (DESIGN invariants 1-3, 9).
+//! Surveys, templates, waves and the idempotent, validated submission (docs/design.md invariants 1-3, 9).
 
 use std::collections::BTreeSet;
 

@@ -1,4 +1,4 @@
-//! The caller of a request (DESIGN invariant 6: checked on the server for every request): the bootstrap
+//! The caller of a request (docs/design.md invariant 6: checked on the server for every request): the bootstrap
 //! admin token (`Authorization: Bearer`), a signed-in account (session cookie; state-changing requests must
 //! echo the session's CSRF token in `X-CSRF-Token`), or nobody. Sessions live in the `SessionStore`
 //! (`sessions`) under the SHA-256 of their token.

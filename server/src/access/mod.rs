@@ -1,4 +1,4 @@
-//! Who is calling and what they may do (DESIGN invariant 6): the caller of a request (`caller`: the
+//! Who is calling and what they may do (docs/design.md invariant 6): the caller of a request (`caller`: the
 //! bootstrap admin token, a signed-in account or nobody), passwords (`passwords`), signing in and out
 //! (`signin`), password reset by an emailed one-time link (`reset`), sessions (`sessions`), the units a
 //! caller may see reports of (`scope`) and the audit log of admin actions (`audit`). Its HTTP endpoints

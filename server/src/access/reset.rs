@@ -71,7 +71,7 @@ pub async fn request_reset(
     let token = random_token();
     let now = Utc::now();
     let link = format!("{}/console/reset/{token}", state.settings.base_url);
-    // The link and its email commit together (DESIGN 7).
+    // The link and its email commit together (docs/design.md invariant 7).
     let txn = crate::infra::db::begin_write(&state.db).await?;
     password_reset::ActiveModel {
         token_hash: Set(sha256_hex(&token)),

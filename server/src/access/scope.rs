@@ -1,4 +1,4 @@
-//! Which units a caller may see reports of (DESIGN invariant 6). Admins and roles without a unit see the
+//! Which units a caller may see reports of (docs/design.md invariant 6). Admins and roles without a unit see the
 //! whole city; a manager, leader or viewer role for a unit covers that unit and its subtree. The client never
 //! decides this: every report handler asks `Scope::of` and filters with `contains`.
 

@@ -1,4 +1,4 @@
-//! Server-side sessions (DESIGN invariant 6) behind one trait with two implementations (DESIGN 8):
+//! Server-side sessions (docs/design.md invariant 6) behind one trait with two implementations (docs/design.md invariant 8):
 //! `RedisSessionStore` (shared by every instance, chosen when Redis is configured) and `DbSessionStore`
 //! (the `sessions` table). A session is known by the SHA-256 of its cookie token: neither store ever
 //! holds the token itself. Sessions end after 30 idle minutes or 12 hours, whichever comes first; activity

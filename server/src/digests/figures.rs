@@ -103,7 +103,7 @@ impl Pass {
         if let Some(found) = self.figures.get(&key) {
             return Ok(found.clone());
         }
-        // The one path that applies the reporting threshold (DESIGN invariant 5).
+        // The one path that applies the reporting threshold (docs/design.md invariant 5).
         let report = wave_report(state, scope, wave, &ReportQuery::default()).await?;
         let rates = crate::invitations::response_rates(&state.db, wave, scope).await?;
         let figures = Arc::new(WaveFigures { report, rates });

@@ -1,4 +1,4 @@
-//! Leader email digests (DESIGN invariants 5, 6, 7, 10). An admin subscribes a leader (an account with
+//! Leader email digests (docs/design.md invariants 5, 6, 7, 10). An admin subscribes a leader (an account with
 //! the leader role, or an email address with a name) to a scope (units with their subtrees; empty = the
 //! whole city) and cadences: daily at 07:00 WIB, weekly on Monday at 07:00 WIB, and when a wave closes.
 //!

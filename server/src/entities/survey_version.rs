@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// A published, immutable survey definition (DESIGN invariant 3): rows are inserted, never updated.
+/// A published, immutable survey definition (docs/design.md invariant 3): rows are inserted, never updated.
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "survey_versions")]
 pub struct Model {

@@ -1,4 +1,4 @@
-//! The live-update event bus (DESIGN invariant 8): Redis pub/sub across instances, or an in-process
+//! The live-update event bus (docs/design.md invariant 8): Redis pub/sub across instances, or an in-process
 //! broadcast for a single instance. Publishing never fails a request: when Redis is down, events are
 //! dropped (live updates degrade) and the subscriber task reconnects by itself.
 

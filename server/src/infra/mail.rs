@@ -1,4 +1,4 @@
-//! Mail transports (DESIGN invariant 7 sends through these from the outbox): SMTP with lettre, or .eml files
+//! Mail transports (docs/design.md invariant 7 sends through these from the outbox): SMTP with lettre, or .eml files
 //! in `<data dir>/outbox` for the embedded default. Both produce the same MIME message.
 
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! The email outbox (DESIGN invariant 7). `enqueue` writes a message in the caller's transaction; the
+//! The email outbox (docs/design.md invariant 7). `enqueue` writes a message in the caller's transaction; the
 //! dispatcher, running on every instance, claims due messages with a conditional UPDATE (so one instance
 //! sends each), hands them to the `Mailer`, and records the outcome with exponential backoff on failure.
 //!

@@ -1,4 +1,4 @@
-//! Rate limiting (DESIGN invariant 8): fixed windows counted in Redis (shared by every instance) or in
+//! Rate limiting (docs/design.md invariant 8): fixed windows counted in Redis (shared by every instance) or in
 //! memory (one instance). When Redis fails, the Redis limiter falls back to its in-memory twin: limits
 //! hold per instance instead of across instances, and requests keep being served.
 

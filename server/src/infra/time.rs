@@ -1,4 +1,4 @@
-//! Times are stored in UTC and shown in Asia/Jakarta (WIB) (DESIGN invariant 10).
+//! Times are stored in UTC and shown in Asia/Jakarta (WIB) (docs/design.md invariant 10).
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Jakarta;

@@ -1,5 +1,5 @@
 //! Personal invitations: an admin targets a wave at units (with their subtrees) and people; each person gets
-//! a one-time link `/s/<token>` by email (queued in the same transaction as the invitation, DESIGN invariant
+//! a one-time link `/s/<token>` by email (queued in the same transaction as the invitation, docs/design.md invariant
 //! 7). The token is stored only as its SHA-256. Reminders go to people who have not answered (anonymous
 //! waves: who have not opened their link), on the wave's schedule, at most `max_reminders` each; every
 //! instance runs the `Reminders` worker and a conditional update makes one of them send each reminder.

@@ -1,4 +1,4 @@
-//! The report counters (DESIGN invariant 2). Reports read counters, never responses. Each stored response
+//! The report counters (docs/design.md invariant 2). Reports read counters, never responses. Each stored response
 //! also gets a row in `fold_queue` (same statement or transaction). A background folder on every instance
 //! takes queued responses in batches, adds their `contributions` to the counters and deletes their queue rows
 //! in the same transaction, so each response is counted exactly once. On PostgreSQL batches are claimed with

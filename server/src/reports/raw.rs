@@ -1,4 +1,4 @@
-//! The raw responses of an identified wave, for admins (DESIGN invariant 4: only identified waves have
+//! The raw responses of an identified wave, for admins (docs/design.md invariant 4: only identified waves have
 //! any): one CSV row per response with the respondent's name when invited, written page by page into a
 //! stream so memory stays at one page however many responses there are. Every export is audited.
 

@@ -1,4 +1,4 @@
-//! Releasing a wave's figures in steps of k (DESIGN invariant 5): a release pass compares the live
+//! Releasing a wave's figures in steps of k (docs/design.md invariant 5): a release pass compares the live
 //! counters with the released ones and publishes what the shared plan (`serap_shared::report::release`)
 //! allows, comments included.
 

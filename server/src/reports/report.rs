@@ -1,4 +1,4 @@
-//! A wave's aggregated report (DESIGN invariants 2, 5, 6): built by the one shared engine
+//! A wave's aggregated report (docs/design.md invariants 2, 5, 6): built by the one shared engine
 //! (`serap_shared::report`, which applies the reporting threshold) from the counters only, for the units a
 //! caller's scope covers, with the comments it may show. Every output (the dashboard, the exports, digests)
 //! takes `wave_report`; built reports are cached until the counters change (`cache`).

@@ -1,4 +1,4 @@
-//! Accepting responses (DESIGN invariants 1, 3, 4): validate with the shared code, store the response in one
+//! Accepting responses (docs/design.md invariants 1, 3, 4): validate with the shared code, store the response in one
 //! statement, acknowledge only after it committed. A replayed submission id returns the original receipt and
 //! stores nothing; the same id with another body is a 409. The counter folder (`counters`) adds stored
 //! responses to the report counters within about a second. An anonymous wave's invitees answer through the
@@ -293,7 +293,7 @@ fn unit_error(err: DbErr) -> ApiError {
 /// invitation's `unanswered_invitations` row is deleted (the delete that finds no row loses: a token works
 /// once, also under concurrent submits) and the response stored; identified and confidential waves also
 /// record `invitation_responses`. Nothing else is written about the invitation, so in anonymous waves no
-/// column, row or write time links it to the response (DESIGN invariant 4). A replayed submission id is
+/// column, row or write time links it to the response (docs/design.md invariant 4). A replayed submission id is
 /// answered from the stored response, as for open links.
 pub async fn submit_invited(
     state: &AppState,

@@ -1,6 +1,6 @@
 //! Survey authoring: the built-in templates, a survey created from a template or blank, its editable
 //! draft (checked with `validate_definition` before it is saved), its preview as a respondent's form, and
-//! the immutable versions it is published as (DESIGN invariant 3).
+//! the immutable versions it is published as (docs/design.md invariant 3).
 
 pub mod routes;
 

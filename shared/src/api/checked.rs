@@ -8,7 +8,7 @@ use crate::error::FieldError;
 
 /// Reporting threshold k of a wave that does not set one.
 pub const DEFAULT_MIN_GROUP: i32 = 5;
-/// The floor no wave's k may go below (DESIGN invariant 5).
+/// The floor no wave's k may go below (docs/design.md invariant 5).
 pub const MIN_GROUP_FLOOR: i32 = 3;
 /// Threshold for free-text comments of a wave that does not set one (raised to k when k is higher).
 pub const DEFAULT_MIN_COMMENT_GROUP: i32 = 10;

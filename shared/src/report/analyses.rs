@@ -1,4 +1,4 @@
-//! Domain analyses over one group (DOMAIN.md): competency against the required levels, training needs,
+//! Domain analyses over one group (docs/domain.md): competency against the required levels, training needs,
 //! staffing by ABK, socialisation feedback and SKM. Each is present when the definition has the questions
 //! it needs (found by kind and by the template ids in `keys`), and every figure in it is gated on the count
 //! it is computed from.

@@ -1,4 +1,4 @@
-//! Domain calculators (DOMAIN.md), pure and tested on worked numbers.
+//! Domain calculators (docs/domain.md), pure and tested on worked numbers.
 
 use super::model::{JpmCategory, SkmGrade};
 use crate::survey::{CompetencyGroup, JobLevel};
@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn abk_worked_example() {
-        // DOMAIN.md: 7,116 hours of work a year / 1,250 = 5.69 -> 6 people.
+        // docs/domain.md: 7,116 hours of work a year / 1,250 = 5.69 -> 6 people.
         let fte = required_fte(7_116.0 * 60.0);
         assert!(close(fte, 5.6928), "{fte}");
         assert_eq!(round_up_staff(fte), 6);

@@ -1,5 +1,5 @@
-//! The report engine: a wave's report computed from its counters only (DESIGN invariant 2), with the
-//! reporting threshold applied in one place for every output (DESIGN invariant 5). Pure: no I/O, builds for
+//! The report engine: a wave's report computed from its counters only (docs/design.md invariant 2), with the
+//! reporting threshold applied in one place for every output (docs/design.md invariant 5). Pure: no I/O, builds for
 //! wasm32 and native. The server calls [`build_report`] for the dashboard, [`export_rows`] for CSV/XLSX and
 //! the digests read the same [`WaveReport`].
 //!
@@ -10,7 +10,7 @@
 //! of the derived keys in [`keys`]), the unit tree, the roster headcount per unit, the caller's scope and a
 //! filter (a subtree and/or a sector).
 //!
-//! # Threshold protection (DESIGN invariant 5)
+//! # Threshold protection (docs/design.md invariant 5)
 //!
 //! Nothing computed from fewer than k respondents is revealed, directly or by subtracting one shown figure
 //! from another:
@@ -46,7 +46,7 @@
 //!
 //! # Analyses
 //!
-//! Per question (see [`QuestionReport`]) and per domain (DOMAIN.md, formulas in [`formulas`]): competency
+//! Per question (see [`QuestionReport`]) and per domain (docs/domain.md, formulas in [`formulas`]): competency
 //! against the required level of each respondent's jabatan (JPM, gaps, heatmap), training needs (topics by
 //! demand weighted by priority, the 20 JP entitlement), staffing by ABK (required staff against the roster),
 //! socialisation (acceptance index, favourable share, concerns) and SKM (NRR, IKM, category, Krejcie-Morgan

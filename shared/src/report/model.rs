@@ -24,7 +24,7 @@ pub struct ReportFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportSettings {
-    /// Reporting threshold (DESIGN invariant 5): default 5; values below 3 are raised to 3.
+    /// Reporting threshold (docs/design.md invariant 5): default 5; values below 3 are raised to 3.
     pub k: u32,
     /// SKM weight 0.11 as printed in PermenPANRB 14/2017 instead of the exact 1/9.
     #[serde(default)]

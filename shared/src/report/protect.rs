@@ -1,4 +1,4 @@
-//! The threshold protection (DESIGN invariant 5), the one place every figure goes through: the unit tree,
+//! The threshold protection (docs/design.md invariant 5), the one place every figure goes through: the unit tree,
 //! the atoms (each unit's responses, small ones merged upwards) and the groups (unions of whole atoms) that
 //! every figure of a report is computed from. See the module documentation of `report` for the scheme.
 

@@ -113,7 +113,7 @@ pub enum QuestionKind {
         /// Exactly five descriptors, level 1 first.
         levels: Vec<Text>,
     },
-    /// The respondent's jabatan level, which sets the required competency level (DOMAIN.md).
+    /// The respondent's jabatan level, which sets the required competency level (docs/domain.md).
     /// Answer: `Answer::Text(JobLevel id)`.
     JobLevel,
     /// ABK workload rows: task name, annual volume, standard minutes per task.
@@ -154,7 +154,7 @@ pub enum CompetencyGroup {
     Teknis,
 }
 
-/// Jabatan levels (DOMAIN.md). Serialised as snake_case ids, e.g. `jpt_pratama`.
+/// Jabatan levels (docs/domain.md). Serialised as snake_case ids, e.g. `jpt_pratama`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]

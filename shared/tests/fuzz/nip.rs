@@ -1,4 +1,4 @@
-//! Fuzz target: NIP / NI PPPK strings, checked against an independent reading of DOMAIN.md's rules.
+//! Fuzz target: NIP / NI PPPK strings, checked against an independent reading of docs/domain.md's rules.
 
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -112,7 +112,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-/// DOMAIN.md's rules, written independently of `nip.rs`: `None` when `digits` (separators removed) is a
+/// docs/domain.md's rules, written independently of `nip.rs`: `None` when `digits` (separators removed) is a
 /// valid NIP or NI PPPK, else the error `Nip::parse` must give.
 fn oracle(digits: &str) -> Option<NipError> {
     if digits.is_empty() {

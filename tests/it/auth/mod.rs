@@ -1,5 +1,5 @@
 //! Accounts, sessions (in the database, or in Redis shared by instances), CSRF, roles, password reset by
-//! emailed link and the audit log (DESIGN invariant 6: the server decides access).
+//! emailed link and the audit log (docs/design.md invariant 6: the server decides access).
 
 mod accounts;
 mod password_reset;

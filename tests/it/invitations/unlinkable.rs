@@ -1,5 +1,5 @@
 //! An anonymous wave answered through personal links: no table, column, row version or log line links a
-//! response to an invitation or a person (DESIGN invariant 4).
+//! response to an invitation or a person (docs/design.md invariant 4).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -71,7 +71,7 @@ async fn dump(app: &TestApp) -> HashMap<String, Vec<String>> {
 
 on_both_databases!(anonymous_invitations_cannot_be_linked_to_responses);
 
-/// DESIGN invariant 4: after people answer an anonymous wave through their personal links, no table, column,
+/// docs/design.md invariant 4: after people answer an anonymous wave through their personal links, no table, column,
 /// row version or log line links a response to an invitation or a person.
 async fn anonymous_invitations_cannot_be_linked_to_responses(db: Db) {
     let sink = SmtpSink::start().await;

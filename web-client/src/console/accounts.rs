@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use serap_shared::api::{AccountSummary, CreateAccount, RoleInput, SetRoles, Unit};
 use serap_shared::domain::EmailAddress;
+use serap_shared::domain::Role;
 use serap_shared::i18n::{Lang, Text};
 use uuid::Uuid;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -13,7 +14,7 @@ use yew::prelude::*;
 use super::api::{self, Failure, Ignored, use_get};
 use super::i18n::{Key, both, t};
 use super::use_ctx;
-use super::widgets::{ROLES, Tree, failure, field_error, load_state, role_label, scope};
+use super::widgets::{Tree, failure, field_error, load_state, role_label, scope};
 use crate::i18n::server_text;
 
 #[derive(Properties, PartialEq)]
@@ -77,8 +78,8 @@ pub fn RolesEditor(props: &RolesProps) -> Html {
                 <label for={role_id.clone()} class="field-label">{ t(lang, Key::Role) }</label>
                 { field_error(lang, &format!("{role_id}-error"), role_error.as_ref()) }
                 <select id={role_id.clone()} class="text" onchange={on_role}>
-                    { for ROLES.iter().map(|r| html! {
-                        <option value={*r} selected={row.role == *r}>{ role_label(lang, r) }</option>
+                    { for Role::ALL.iter().map(|r| html! {
+                        <option value={r.as_str()} selected={row.role == r.as_str()}>{ role_label(lang, r.as_str()) }</option>
                     }) }
                 </select>
                 <label for={unit_id.clone()} class="field-label">{ t(lang, Key::Scope) }</label>
@@ -101,7 +102,7 @@ pub fn RolesEditor(props: &RolesProps) -> Html {
         Callback::from(move |_| {
             let mut roles = roles.clone();
             roles.push(RoleInput {
-                role: "manager".into(),
+                role: Role::Manager.as_str().into(),
                 unit_code: None,
             });
             on_change.emit(roles);
@@ -316,7 +317,7 @@ fn NewAccount(props: &NewAccountProps) -> Html {
     let password = use_state(String::new);
     let roles = use_state(|| {
         vec![RoleInput {
-            role: "manager".into(),
+            role: Role::Manager.as_str().into(),
             unit_code: None,
         }]
     });

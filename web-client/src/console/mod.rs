@@ -4,7 +4,7 @@
 //! The session is the server's HttpOnly cookie; the console only keeps the `Me` that login or
 //! `GET /api/v1/auth/me` returned, for the name, the roles and the CSRF token every state-changing request
 //! carries. A 401 on any request signs the console out. The pages shown follow the roles, but the server
-//! decides access (DESIGN 6): a page of an admin is refused by the API to anyone else.
+//! decides access (docs/design.md invariant 6): a page of an admin is refused by the API to anyone else.
 
 mod accounts;
 mod api;
@@ -21,6 +21,7 @@ mod widgets;
 use std::rc::Rc;
 
 use serap_shared::api::Me;
+use serap_shared::domain::Role;
 use serap_shared::i18n::Lang;
 use yew::prelude::*;
 
@@ -120,7 +121,7 @@ impl Ctx {
     pub fn is_admin(&self) -> bool {
         self.me
             .as_deref()
-            .is_some_and(|m| m.roles.iter().any(|r| r.role == "admin"))
+            .is_some_and(|m| m.roles.iter().any(|r| r.role == Role::Admin.as_str()))
     }
 }
 

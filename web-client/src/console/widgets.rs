@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use serap_shared::api::Unit;
+use serap_shared::domain::Role;
 use serap_shared::i18n::{Lang, Text};
 use uuid::Uuid;
 use yew::prelude::*;
@@ -78,17 +79,15 @@ pub fn field_error(lang: Lang, id: &str, text: Option<&Text>) -> Html {
 
 /// `admin` -> Admin, `manager` -> Pengelola unit...
 pub fn role_label(lang: Lang, role: &str) -> String {
-    let key = match role {
-        "admin" => Key::RoleAdmin,
-        "manager" => Key::RoleManager,
-        "leader" => Key::RoleLeader,
-        "viewer" => Key::RoleViewer,
-        other => return other.to_owned(),
+    let key = match Role::parse(role) {
+        Some(Role::Admin) => Key::RoleAdmin,
+        Some(Role::Manager) => Key::RoleManager,
+        Some(Role::Leader) => Key::RoleLeader,
+        Some(Role::Viewer) => Key::RoleViewer,
+        None => return role.to_owned(),
     };
     t(lang, key).to_owned()
 }
-
-pub const ROLES: [&str; 4] = ["admin", "manager", "leader", "viewer"];
 
 /// The unit tree (parents before children) with each unit's depth and its parent's index.
 #[derive(PartialEq)]

@@ -1,5 +1,5 @@
 //! Tests of the report engine, one module per topic: worked examples of every analysis (numbers checked by
-//! hand against DOMAIN.md), the threshold rules, the export, property tests of the protection over random
+//! hand against docs/domain.md), the threshold rules, the export, property tests of the protection over random
 //! trees, counters, filters and scopes, and the release in steps of k over time. This module holds the
 //! fixtures they share.
 

@@ -1,4 +1,4 @@
-//! Worked examples of every analysis, numbers checked by hand against DOMAIN.md: competency, training
+//! Worked examples of every analysis, numbers checked by hand against docs/domain.md: competency, training
 //! needs, staffing (ABK), socialisation, SKM and the figures of each question kind.
 
 use std::collections::HashMap;
@@ -143,7 +143,7 @@ fn tasks(volume: f64, minutes: f64) -> Answer {
 
 #[test]
 fn staffing_worked_example() {
-    // DOMAIN.md: 7,116 hours a year -> 5.69 -> 6 people. Five responses of unit 2 list 1,186 x 72 minutes
+    // docs/domain.md: 7,116 hours a year -> 5.69 -> 6 people. Five responses of unit 2 list 1,186 x 72 minutes
     // each: 5 x 85,392 = 426,960 minutes = 7,116 hours.
     let def = template("staffing_abk");
     let abk = |volume: f64, minutes: f64| {

@@ -13,6 +13,7 @@ use std::rc::Rc;
 
 use serap_shared::api::{AccountSummary, Unit};
 use serap_shared::digest::{Cadence, FailedMessage, SubscriptionStatus as Subscription};
+use serap_shared::domain::Role;
 use serap_shared::i18n::Lang;
 use yew::prelude::*;
 
@@ -88,7 +89,7 @@ pub fn Digests() -> Html {
     let leaders: Rc<Vec<AccountSummary>> = Rc::new(match &*accounts {
         Some(Ok(all)) => all
             .iter()
-            .filter(|a| a.active && a.roles.iter().any(|r| r.role == "leader"))
+            .filter(|a| a.active && a.roles.iter().any(|r| r.role == Role::Leader.as_str()))
             .cloned()
             .collect(),
         _ => Vec::new(),

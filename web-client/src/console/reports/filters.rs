@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use serap_shared::api::Me;
+use serap_shared::domain::Role;
 use serap_shared::i18n::Lang;
 use uuid::Uuid;
 use web_sys::HtmlSelectElement;
@@ -40,7 +41,7 @@ fn scope_units(me: &Me, tree: &Tree) -> Vec<usize> {
     let everything = me
         .roles
         .iter()
-        .any(|r| r.role == "admin" || r.unit_id.is_none());
+        .any(|r| r.role == Role::Admin.as_str() || r.unit_id.is_none());
     let roots: HashSet<Uuid> = me.roles.iter().filter_map(|r| r.unit_id).collect();
     (0..tree.units.len())
         .filter(|&i| {
