@@ -76,7 +76,7 @@ ensure_test_tools() {
   ensure_fault_test_tools
 }
 
-# The fault tests (tests/it/faults.rs) stop and start a redis-server and a PostgreSQL cluster of their own,
+# The fault tests (tests/it/faults/) stop and start a redis-server and a PostgreSQL cluster of their own,
 # never the shared ones: they need the server binaries, and, as root, the postgres account (initdb refuses
 # root).
 ensure_fault_test_tools() {
