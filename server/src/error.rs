@@ -280,8 +280,7 @@ impl ApiError {
                  The database is temporarily unreachable, try again shortly"
                     .into()
             }
-            ApiError::Internal(_) => "Terjadi kesalahan di server / Internal server error".into(),
-        }
+            ApiError::Internal(_) => "Terjadi kesalahan di server / Internal server error".into()}
     }
 
     pub fn body(&self) -> ErrorBody {

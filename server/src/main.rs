@@ -60,7 +60,7 @@ async fn rebuild(settings: Settings, wave: Option<&String>) -> ExitCode {
     };
     let result = async {
         let db = serap_server::infra::db::connect(&settings).await?;
-        let versions = serap_server::responses::VersionCache::default();
+        let versions = serap_server::surveys::VersionCache::default();
         serap_server::reports::counters::rebuild_counters(&db, &versions, wave)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))

@@ -185,8 +185,7 @@ impl Application {
                 };
                 tokio::select! {
                     () = &mut server => {}
-                    () = deadline => tracing::warn!("connections still open after the drain period; closing"),
-                }
+                    () = deadline => tracing::warn!("connections still open after the drain period; closing")}
             }
         }
         let _ = stop_tx.send(true);

@@ -1,4 +1,9 @@
-//! Shared application state handed to every handler.
+//! Shared application state handed to every handler: the composition root, built once by `startup`.
+//!
+//! It holds what features share at run time: connections, the bus, the session store of `access`, the
+//! caches of `surveys`, `waves` and `reports`, the assets and metrics of `http`. Features take `&AppState`,
+//! so each of them depends on this file and this file on them: a cycle kept on purpose, because passing
+//! each handler only its parts would repeat the same wiring in every route.
 
 use std::sync::Arc;
 
@@ -13,7 +18,8 @@ use crate::infra::bus::EventBus;
 use crate::infra::config::Settings;
 use crate::infra::mail::Mailer;
 use crate::infra::ratelimit::RateLimiter;
-use crate::responses::{VersionCache, WaveCache};
+use crate::surveys::VersionCache;
+use crate::waves::WaveCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -36,7 +42,7 @@ pub struct AppState {
     pub waves: WaveCache,
     /// Counter totals per wave until they change (reports).
     pub counters: crate::reports::counter_cache::CounterCache,
-    /// Built reports until their counters change (`report_cache`).
+    /// Built reports until their counters change (`reports::cache`).
     pub reports: crate::reports::cache::ReportCache,
     /// Bearer token that grants admin rights on admin endpoints.
     pub admin_token: SecretString,

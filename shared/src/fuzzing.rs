@@ -1,7 +1,7 @@
 //! The runner of Serap's fuzz targets (feature `fuzzing`, for tests only): proptest inputs for a bounded
 //! wall-clock time instead of a fixed number of cases, so CI can give each target a time budget. Targets:
 //! `shared/tests/fuzz/` (survey definitions, responses, NIPs) and the server's roster CSV import
-//! (`routes::csv_import::fuzz`).
+//! (`server/src/infra/csv/fuzz.rs`).
 
 use std::fmt::Debug;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

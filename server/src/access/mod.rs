@@ -1,8 +1,8 @@
 //! Who is calling and what they may do (docs/design.md invariant 6): the caller of a request (`caller`: the
-//! bootstrap admin token, a signed-in account or nobody), passwords (`passwords`), signing in and out
-//! (`signin`), password reset by an emailed one-time link (`reset`), sessions (`sessions`), the units a
-//! caller may see reports of (`scope`) and the audit log of admin actions (`audit`). Its HTTP endpoints
-//! are in `routes`.
+//! bootstrap admin token, a signed-in account or nobody), signing in and out (`signin`, with the password
+//! hashes of `accounts::passwords`), password reset by an emailed one-time link (`reset`), sessions
+//! (`sessions`) and the units a caller may see reports of (`scope`). Admin actions are written to the
+//! audit log (`infra::audit`). Its HTTP endpoints are in `routes`.
 
 pub mod caller;
 pub mod reset;

@@ -1,8 +1,8 @@
-//! The HTTP/1.1 server: the warp filters of `routes::app`, served by hyper with the limits a public service
+//! The HTTP/1.1 server: the warp filters of `http::app`, served by hyper with the limits a public service
 //! needs against slow or oversized clients: request headers must arrive within `Settings::header_timeout`
 //! (also the idle time of a kept-alive connection) and fit in `MAX_HEADER_BYTES` (else 431); request
 //! bodies are capped by the routes and must arrive before the request's `BodyDeadline` (else 408; see
-//! `routes::json_body`, `routes::body_bytes`). Stopping lets the requests in flight finish.
+//! `http::json_body`, `http::body_bytes`). Stopping lets the requests in flight finish.
 
 use std::future::Future;
 use std::net::SocketAddr;

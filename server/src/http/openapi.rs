@@ -1,5 +1,5 @@
 //! The OpenAPI 3 document at `/api/v1/openapi.json`, generated from the handlers' `#[utoipa::path]`
-//! annotations and the shared wire types. A test checks it against the route registry (`routes::registered`).
+//! annotations and the shared wire types. A test checks it against the route registry (`http::registered`).
 
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::security::{
@@ -268,7 +268,7 @@ pub fn openapi_json(document: String) -> Response {
     warp::reply::with_header(document, "content-type", "application/json").into_response()
 }
 
-/// Every documented operation as `(METHOD, /path/{})`, comparable with `routes::registered()`.
+/// Every documented operation as `(METHOD, /path/{})`, comparable with `http::registered()`.
 pub fn documented() -> Vec<(String, String)> {
     let doc = ApiDoc::openapi();
     let mut out = Vec::new();

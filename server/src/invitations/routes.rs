@@ -192,8 +192,7 @@ pub async fn post_credential(
         return Err(ApiError::Coded {
             status: StatusCode::CONFLICT,
             code: "credential_not_needed",
-            message: "Survei ini tidak anonim: isi dengan tautan pribadi Anda / This survey is not anonymous: answer with your personal link".into(),
-        });
+            message: "Survei ini tidak anonim: isi dengan tautan pribadi Anda / This survey is not anonymous: answer with your personal link".into()});
     }
     if !is_open(&invited.wave, now) {
         return Err(ApiError::Closed(

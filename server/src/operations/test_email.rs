@@ -72,8 +72,7 @@ pub async fn send_test_email(
                  <p style=\"color:#555\">This message tests delivery from Serap.</p>\
                  <p><a href=\"{link}\">{link}</a></p></body></html>"
             ),
-            headers: vec![],
-        },
+            headers: vec![]},
     )
     .await?;
     crate::infra::audit::audit(

@@ -204,13 +204,11 @@ impl CounterCache {
         let mut events = bus.subscribe();
         loop {
             tokio::select! {
-                _ = shutdown.changed() => break,
-                event = events.recv() => match event {
-                    Ok(LiveEvent::WaveUpdated { wave_id }) => self.forget(wave_id),
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.forget_all(),
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-                },
-            }
+            _ = shutdown.changed() => break,
+            event = events.recv() => match event {
+                Ok(LiveEvent::WaveUpdated { wave_id }) => self.forget(wave_id),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => self.forget_all(),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break}}
             if *shutdown.borrow() {
                 break;
             }

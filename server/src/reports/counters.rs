@@ -32,7 +32,7 @@ use crate::entities::{comment, counter, fold_queue, released_counter, response};
 use crate::error::ApiError;
 use crate::infra::bus::EventBus;
 use crate::reports::release::release_wave;
-use crate::responses::VersionCache;
+use crate::surveys::VersionCache;
 
 /// Counter rows per (wave, unit, key, bucket): concurrent folders spread over them.
 pub const SHARDS: i16 = 32;

@@ -11,7 +11,7 @@
 //!    `credential_issuances(invitation_id, SHA-256 of the blinded message)`: the invitation was "opened".
 //!    The same blinded message again (a retry) gets the same signature (RSA signing is deterministic); a
 //!    different one is refused (`credential_already_issued`).
-//! 2. **Spending** (`verify` then `submission::submit`, `POST /api/v1/forms/{slug}/responses` with a
+//! 2. **Spending** (`verify` then `responses::submit`, `POST /api/v1/forms/{slug}/responses` with a
 //!    `credential` and no token): the client unblinds the signature; the server checks it with the key of
 //!    the (wave, unit) answered for and, in the response's own transaction, inserts the SHA-256 of the
 //!    message into `spent_credentials` (unique: a second use is `credential_spent`).

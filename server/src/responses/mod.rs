@@ -1,6 +1,6 @@
 //! Accepting responses (docs/design.md invariants 1, 3, 4): validate with the shared code, store the response in one
 //! statement, acknowledge only after it committed. A replayed submission id returns the original receipt and
-//! stores nothing; the same id with another body is a 409. The counter folder (`counters`) adds stored
+//! stores nothing; the same id with another body is a 409. The counter folder (`reports::counters`) adds stored
 //! responses to the report counters within about a second. An anonymous wave's invitees answer through the
 //! open-link endpoint with a one-time credential (`credentials`) instead of their token; without one, a wave
 //! with invitations accepts open-link responses only if an admin allowed it (`ensure_open_link`).
@@ -10,7 +10,7 @@ pub mod routes;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Asia::Jakarta;
@@ -21,7 +21,7 @@ use sea_orm::{
 };
 use serap_shared::api::{Anonymity, Receipt, SubmitResponse};
 use serap_shared::error::FieldError;
-use serap_shared::survey::{SurveyDefinition, validate_response};
+use serap_shared::survey::validate_response;
 use uuid::Uuid;
 
 use crate::entities::{
@@ -31,74 +31,6 @@ use crate::entities::{
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::waves::{anonymity_of, is_open};
-
-/// Published versions are immutable, so their parsed definitions are cached for the process's life.
-#[derive(Clone, Default)]
-pub struct VersionCache(Arc<RwLock<HashMap<Uuid, Arc<SurveyDefinition>>>>);
-
-impl VersionCache {
-    pub async fn get<C: ConnectionTrait>(
-        &self,
-        db: &C,
-        version_id: Uuid,
-    ) -> Result<Arc<SurveyDefinition>, ApiError> {
-        if let Some(found) = self
-            .0
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&version_id)
-        {
-            return Ok(found.clone());
-        }
-        let row = survey_version::Entity::find_by_id(version_id)
-            .one(db)
-            .await?
-            .ok_or_else(|| ApiError::NotFound("versi survei / survey version".into()))?;
-        let definition: SurveyDefinition = serde_json::from_value(row.definition)
-            .map_err(|e| anyhow::anyhow!("stored definition of version {version_id}: {e}"))?;
-        let definition = Arc::new(definition);
-        self.0
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(version_id, definition.clone());
-        Ok(definition)
-    }
-}
-
-/// Waves by slug, kept for two seconds: a submission needs its wave's window and version without a query
-/// each time, and a change made on another instance is seen within two seconds.
-#[derive(Clone, Default)]
-pub struct WaveCache(Arc<RwLock<HashMap<String, CachedWave>>>);
-
-type CachedWave = (Instant, Arc<wave::Model>);
-
-const WAVE_TTL: Duration = Duration::from_secs(2);
-
-impl WaveCache {
-    pub async fn by_slug<C: ConnectionTrait>(
-        &self,
-        db: &C,
-        slug: &str,
-    ) -> Result<Arc<wave::Model>, ApiError> {
-        if let Some((at, found)) = self.0.read().unwrap_or_else(|e| e.into_inner()).get(slug)
-            && at.elapsed() < WAVE_TTL
-        {
-            return Ok(found.clone());
-        }
-        let row = wave::Entity::find()
-            .filter(wave::Column::Slug.eq(slug))
-            .one(db)
-            .await?
-            .ok_or_else(|| ApiError::NotFound("survei / survey".into()))?;
-        let row = Arc::new(row);
-        let mut cache = self.0.write().unwrap_or_else(|e| e.into_inner());
-        if cache.len() > 10_000 {
-            cache.clear();
-        }
-        cache.insert(slug.to_string(), (Instant::now(), row.clone()));
-        Ok(row)
-    }
-}
 
 /// Whether a wave has an audience (any invitation), by wave id: `true` is kept (invitations are never
 /// deleted), `false` for two seconds.
@@ -116,7 +48,7 @@ impl AudienceCache {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(&wave_id)
-            && (*found || at.elapsed() < WAVE_TTL)
+            && (*found || at.elapsed() < crate::waves::cache::WAVE_TTL)
         {
             return Ok(*found);
         }
@@ -151,8 +83,7 @@ pub async fn ensure_open_link<C: ConnectionTrait>(
     Err(ApiError::Coded {
         status: warp::http::StatusCode::FORBIDDEN,
         code: "open_link_closed",
-        message: "Survei ini hanya dapat diisi melalui tautan undangan pribadi / This survey can only be answered through a personal invitation link".into(),
-    })
+        message: "Survei ini hanya dapat diisi melalui tautan undangan pribadi / This survey can only be answered through a personal invitation link".into()})
 }
 
 /// The WIB calendar date of `t`, `YYYY-MM-DD`.
@@ -376,8 +307,7 @@ pub fn credential_required() -> ApiError {
     ApiError::Coded {
         status: warp::http::StatusCode::CONFLICT,
         code: "credential_required",
-        message: "Survei anonim diisi dengan kredensial sekali pakai, bukan dengan tautan / An anonymous survey is answered with its one-time credential, not with the link".into(),
-    }
+        message: "Survei anonim diisi dengan kredensial sekali pakai, bukan dengan tautan / An anonymous survey is answered with its one-time credential, not with the link".into()}
 }
 
 /// Stores the response and queues it for the counter folder, atomically, in one statement (a data-modifying

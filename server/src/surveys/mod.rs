@@ -2,7 +2,10 @@
 //! draft (checked with `validate_definition` before it is saved), its preview as a respondent's form, and
 //! the immutable versions it is published as (docs/design.md invariant 3).
 
+mod cache;
 pub mod routes;
+
+pub use cache::VersionCache;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{

@@ -3,7 +3,10 @@
 //! that may change afterwards, and the facts every feature reads about a wave (`by_slug`, `is_open`,
 //! `anonymity_of`, `to_dto`).
 
+pub(crate) mod cache;
 pub mod routes;
+
+pub use cache::WaveCache;
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Asia::Jakarta;
@@ -120,8 +123,7 @@ pub async fn create(state: &AppState, input: CreateWave, actor: &str) -> Result<
         serde_json::json!({
             "anonymity": row.anonymity,
             "min_group_size": row.min_group_size,
-            "open_link_with_audience": row.open_link_with_audience,
-        }),
+            "open_link_with_audience": row.open_link_with_audience}),
     )
     .await?;
     Ok(to_dto(&row))
@@ -201,8 +203,7 @@ mod tests {
             "slug": " skm-2026 ",
             "opens_at": "2026-01-01T08:00",
             "closes_at": "2026-02-01T00:00:00+07:00",
-            "anonymity": "anonymous",
-        });
+            "anonymity": "anonymous"});
         for (key, value) in changes.as_object().unwrap() {
             body[key] = value.clone();
         }
@@ -244,8 +245,7 @@ mod tests {
             "opens_at": "besok",
             "closes_at": "lusa",
             "min_group_size": 2,
-            "min_comment_group_size": 1,
-        }));
+            "min_comment_group_size": 1}));
         assert_eq!(
             paths(input),
             [

@@ -1,6 +1,6 @@
 //! Fuzz targets for what `shared` reads from outside: survey definitions (JSON text -> serde -> validation),
 //! responses (answers -> validation -> counters) and NIPs. The CSV roster import is fuzzed in the server
-//! crate (`routes::csv_import::fuzz`).
+//! crate (`server/src/infra/csv/fuzz.rs`).
 //!
 //! Each target runs random inputs for a bounded wall-clock time: `SERAP_FUZZ_SECONDS` (default 3, so an
 //! ordinary `cargo test` stays quick; `scripts/test` gives each target more). Inputs mix structure-aware
