@@ -12,5 +12,6 @@ pub mod i18n;
 pub mod keywords;
 pub mod nip;
 pub mod report;
+pub mod scope;
 pub mod survey;
 pub mod templates;

@@ -130,7 +130,7 @@ pub(super) fn unit_ids(sub: &digest_subscription::Model) -> Vec<Uuid> {
     serde_json::from_value(sub.unit_ids.clone()).unwrap_or_default()
 }
 
-/// The report scope of an account (as `Scope::of` would resolve it for that account signed in).
+/// The report scope of an account (as `access::scope::of` would resolve it for that account signed in).
 pub(super) async fn account_scope(
     state: &AppState,
     account_id: Uuid,
@@ -150,7 +150,7 @@ pub(super) async fn account_scope(
         csrf_token: String::new(),
         session_id: String::new(),
     });
-    match Scope::of(&caller, &state.db).await {
+    match crate::access::scope::of(&caller, &state.db).await {
         Ok(scope) => Ok(Some(scope)),
         Err(ApiError::Forbidden | ApiError::Unauthorized) => Ok(None),
         Err(err) => Err(err),

@@ -16,7 +16,6 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use crate::access::Caller;
-use crate::access::scope::Scope;
 use crate::endpoint;
 use crate::entities::{org_unit, person};
 use crate::error::{ApiError, respond};
@@ -309,9 +308,9 @@ pub async fn response_rates(
     query: RatesQuery,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    let mut scope = Scope::of(&caller, &state.db).await?;
+    let mut scope = crate::access::scope::of(&caller, &state.db).await?;
     if let Some(code) = &query.unit {
-        scope = scope.narrow_to(&state.db, code).await?;
+        scope = crate::access::scope::narrow_to(&scope, &state.db, code).await?;
     }
     let wave = crate::waves::by_slug(&state.db, &slug).await?;
     let units = invitations::response_rates(&state.db, &wave, &scope).await?;

@@ -15,7 +15,6 @@ use warp::reply::Response;
 use warp::{Filter, Reply};
 
 use crate::access::Caller;
-use crate::access::scope::Scope;
 use crate::endpoint;
 use crate::error::{ApiError, respond};
 use crate::http::{caller, json_reply, with_state};
@@ -93,7 +92,7 @@ pub async fn get_report(
     accept_encoding: Option<String>,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    let scope = Scope::of(&caller, &state.db).await?;
+    let scope = crate::access::scope::of(&caller, &state.db).await?;
     let (_, report) = report::report_of(&state, &scope, &slug, &query).await?;
     Ok(json_reply(&report, accept_encoding.as_deref()))
 }
@@ -112,7 +111,7 @@ pub async fn report_csv(
     query: ReportQuery,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    let scope = Scope::of(&caller, &state.db).await?;
+    let scope = crate::access::scope::of(&caller, &state.db).await?;
     let actor = caller.actor();
     let export =
         export_report(&state, &scope, actor.as_deref(), &slug, &query, Format::Csv).await?;
@@ -133,7 +132,7 @@ pub async fn report_xlsx(
     query: ReportQuery,
     state: AppState,
 ) -> Result<Response, ApiError> {
-    let scope = Scope::of(&caller, &state.db).await?;
+    let scope = crate::access::scope::of(&caller, &state.db).await?;
     let actor = caller.actor();
     let export = export_report(
         &state,
@@ -185,7 +184,7 @@ pub async fn raw_responses(
         (status = 403, description = "No report role", body = ErrorBody),
         (status = 404, description = "No such wave", body = ErrorBody)))]
 pub async fn live(slug: String, caller: Caller, state: AppState) -> Result<Response, ApiError> {
-    Scope::of(&caller, &state.db).await?;
+    crate::access::scope::of(&caller, &state.db).await?;
     let (wave_id, updates) = live::wave_updates(&state, &slug).await?;
     let event = |name: &str, id: uuid::Uuid| {
         Ok::<_, Infallible>(warp::sse::Event::default().event(name).data(id.to_string()))

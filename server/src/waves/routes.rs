@@ -58,7 +58,7 @@ pub async fn create_wave(
         (status = 401, description = "Sign in required", body = ErrorBody),
         (status = 403, description = "No report role", body = ErrorBody)))]
 pub async fn list_waves(caller: Caller, state: AppState) -> Result<Response, ApiError> {
-    crate::access::scope::Scope::of(&caller, &state.db).await?;
+    crate::access::scope::of(&caller, &state.db).await?;
     Ok(warp::reply::json(&waves::list(&state).await?).into_response())
 }
 

@@ -1,12 +1,12 @@
 //! The report's filters: a unit of the caller's scope (with its subtree) and a planning sector, as selects
 //! and as the query string of the report and its exports.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use serap_shared::api::Me;
 use serap_shared::domain::Role;
 use serap_shared::i18n::Lang;
-use uuid::Uuid;
+use serap_shared::scope::{Scope, children_of};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -35,21 +35,20 @@ pub(super) fn query(unit: &str, sector: &str, lang: Option<Lang>) -> String {
     }
 }
 
-/// The units a signed-in account may report on (its roles' subtrees; all for admins and city-wide roles),
-/// in tree order.
+/// The units a signed-in account may report on, in tree order: the shared rule the server enforces
+/// (`serap_shared::scope`), applied to the account's roles.
 fn scope_units(me: &Me, tree: &Tree) -> Vec<usize> {
-    let everything = me
+    let grants = me
         .roles
         .iter()
-        .any(|r| r.role == Role::Admin.as_str() || r.unit_id.is_none());
-    let roots: HashSet<Uuid> = me.roles.iter().filter_map(|r| r.unit_id).collect();
-    (0..tree.units.len())
-        .filter(|&i| {
-            everything
-                || roots.contains(&tree.units[i].id)
-                || tree.ancestors(i).any(|a| roots.contains(&tree.units[a].id))
-        })
-        .collect()
+        .filter_map(|r| Role::parse(&r.role).map(|role| (role, r.unit_id)));
+    let children = children_of(tree.units.iter().map(|u| (u.id, u.parent_id)));
+    match Scope::of_grants(grants, &children) {
+        Some(scope) => (0..tree.units.len())
+            .filter(|&i| scope.contains(tree.units[i].id))
+            .collect(),
+        None => Vec::new(),
+    }
 }
 
 /// A unit's planning sector: its own, else its nearest ancestor's.
