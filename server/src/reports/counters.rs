@@ -43,6 +43,8 @@ const POLL: Duration = Duration::from_millis(250);
 const COMPACT_EVERY: Duration = Duration::from_secs(60);
 /// How often each instance runs a release pass over every wave with counters.
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// Release passes run at most this often (each reads every counter of its wave).
+const RELEASE_EVERY: Duration = Duration::from_millis(500);
 
 /// Adds `rows` to the counters of one shard in one statement (insert, or add on conflict).
 pub async fn add_to_counters<C: ConnectionTrait>(
@@ -272,7 +274,7 @@ pub struct Folder {
 
 impl Folder {
     /// Folds whenever woken (a local submission) or every 250 ms (responses stored by other instances),
-    /// then runs a release pass over the waves it folded and tells dashboards of the waves whose released
+    /// then (at most every half second) runs a release pass over the waves it folded and tells dashboards of the waves whose released
     /// figures changed (never of a response arriving); once a minute merges the shards
     /// (`compact_counters`) and runs a release pass over every wave with counters (a pass missed by a
     /// crash between fold and release). Stops when `shutdown` turns true.
@@ -280,6 +282,8 @@ impl Folder {
         let mut compacted = tokio::time::Instant::now();
         // The first sweep soon after start.
         let mut swept = tokio::time::Instant::now() - SWEEP_EVERY + Duration::from_secs(2);
+        let mut pending: std::collections::BTreeSet<Uuid> = Default::default();
+        let mut released_at = tokio::time::Instant::now() - RELEASE_EVERY;
         loop {
             if compacted.elapsed() >= COMPACT_EVERY {
                 compacted = tokio::time::Instant::now();
@@ -299,7 +303,7 @@ impl Folder {
             loop {
                 match fold_batch(&self.db, &self.versions).await {
                     Ok((n, waves)) => {
-                        self.release(waves).await;
+                        pending.extend(waves);
                         if (n as u64) < BATCH {
                             break;
                         }
@@ -310,6 +314,12 @@ impl Folder {
                         break;
                     }
                 }
+            }
+            // A release pass reads every counter of its wave: at most one per RELEASE_EVERY, for all the
+            // waves folded since the last one.
+            if !pending.is_empty() && released_at.elapsed() >= RELEASE_EVERY {
+                released_at = tokio::time::Instant::now();
+                self.release(std::mem::take(&mut pending)).await;
             }
             tokio::select! {
                 _ = shutdown.changed() => break,

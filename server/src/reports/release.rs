@@ -10,7 +10,7 @@ use sea_orm::{
     QuerySelect, Statement,
 };
 use serap_shared::report::CounterRow;
-use serap_shared::report::release::{PendingComment, ReleaseInput, plan_release};
+use serap_shared::report::release::{PendingComment, ReleaseInput, ReleasePlan, plan_release};
 use uuid::Uuid;
 
 use crate::entities::{comment, released_counter, wave};
@@ -28,56 +28,30 @@ pub fn thresholds(wave: &wave::Model) -> (u32, u32) {
 
 /// One release pass over a wave (`serap_shared::report::release`): reads its live counters, released
 /// counters and held-back comments, and writes what may now be released, in one transaction that excludes
-/// other passes over the same wave (the wave's row is locked on PostgreSQL; SQLite has one writer). Returns
+/// other passes over the same wave (the wave's row is locked `FOR NO KEY UPDATE` on PostgreSQL, which does
+/// not hold up submissions: their foreign keys take only a key-share lock on it; SQLite has one writer). Returns
 /// whether anything was released.
 pub async fn release_wave(db: &DatabaseConnection, wave_id: Uuid) -> Result<bool, ApiError> {
+    // Most passes release nothing. Finding that out reads every counter of the wave: done first without
+    // the write lock, which submissions need (on SQLite a held lock makes them wait).
+    if plan_of(db, wave_id).await?.is_none() {
+        return Ok(false);
+    }
     let backend = db.get_database_backend();
     let txn = crate::infra::db::begin_write(db).await?;
     if backend == DbBackend::Postgres {
         txn.execute_raw(Statement::from_sql_and_values(
             backend,
-            "SELECT id FROM waves WHERE id = $1 FOR UPDATE",
+            "SELECT id FROM waves WHERE id = $1 FOR NO KEY UPDATE",
             [wave_id.into()],
         ))
         .await?;
     }
-    let Some(wave) = wave::Entity::find_by_id(wave_id).one(&txn).await? else {
+    // Planned again under the lock: another pass may have released the same figures meanwhile.
+    let Some(plan) = plan_of(&txn, wave_id).await? else {
         txn.rollback().await.ok();
         return Ok(false);
     };
-    let (k, comment_k) = thresholds(&wave);
-    let live = live_totals(&txn, wave_id).await?;
-    let released = read_totals(&txn, wave_id).await?;
-    let comments: Vec<PendingComment> = comment::Entity::find()
-        .select_only()
-        .column(comment::Column::Id)
-        .column(comment::Column::UnitId)
-        .column(comment::Column::QuestionId)
-        .filter(comment::Column::WaveId.eq(wave_id))
-        .filter(comment::Column::AtomId.is_null())
-        .into_tuple::<(Uuid, Uuid, String)>()
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|(id, unit_id, question_id)| PendingComment {
-            id,
-            unit_id,
-            question_id,
-        })
-        .collect();
-    let units = crate::units::all_units(&txn).await?;
-    let plan = plan_release(&ReleaseInput {
-        units: &units,
-        live: &live,
-        released: &released,
-        comments: &comments,
-        k,
-        comment_k,
-    });
-    if plan.is_empty() {
-        txn.rollback().await.ok();
-        return Ok(false);
-    }
     for chunk in plan.counters.chunks(200) {
         set_released(&txn, wave_id, chunk).await?;
     }
@@ -96,6 +70,47 @@ pub async fn release_wave(db: &DatabaseConnection, wave_id: Uuid) -> Result<bool
     }
     txn.commit().await?;
     Ok(true)
+}
+
+/// What a release pass over the wave would write now; `None` when the wave is unknown or nothing may be
+/// released.
+async fn plan_of<C: ConnectionTrait>(
+    db: &C,
+    wave_id: Uuid,
+) -> Result<Option<ReleasePlan>, ApiError> {
+    let Some(wave) = wave::Entity::find_by_id(wave_id).one(db).await? else {
+        return Ok(None);
+    };
+    let (k, comment_k) = thresholds(&wave);
+    let live = live_totals(db, wave_id).await?;
+    let released = read_totals(db, wave_id).await?;
+    let comments: Vec<PendingComment> = comment::Entity::find()
+        .select_only()
+        .column(comment::Column::Id)
+        .column(comment::Column::UnitId)
+        .column(comment::Column::QuestionId)
+        .filter(comment::Column::WaveId.eq(wave_id))
+        .filter(comment::Column::AtomId.is_null())
+        .into_tuple::<(Uuid, Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, unit_id, question_id)| PendingComment {
+            id,
+            unit_id,
+            question_id,
+        })
+        .collect();
+    let units = crate::units::all_units(db).await?;
+    let plan = plan_release(&ReleaseInput {
+        units: &units,
+        live: &live,
+        released: &released,
+        comments: &comments,
+        k,
+        comment_k,
+    });
+    Ok((!plan.is_empty()).then_some(plan))
 }
 
 /// Sets released counters to the given values (insert, or replace on conflict).
