@@ -11,7 +11,7 @@ use std::time::Duration;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serap_server::entities::{comment, fold_queue, response};
 use serap_server::reports::counters::{counter_totals, rebuild_counters};
-use serap_server::responses::VersionCache;
+use serap_server::surveys::VersionCache;
 use serap_shared::api::PublicForm;
 use serap_shared::survey::example_answers;
 use serde_json::{Value, json};
